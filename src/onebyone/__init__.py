@@ -1,0 +1,34 @@
+"""onebyone: the math, plots and widgets of a course on 1x1 convolutions.
+
+Submodules
+----------
+ops        convolutions (conv1x1, conv1x1_loops, conv2d), relu, fiber_dot
+data       SEED_MATRIX (the lecture's 6x6 matrix), random_volume, random_filters
+cost       conv_params, conv_multiplies
+viz        plots returning matplotlib Figures
+widgets    interactive explorers (imports ipywidgets, so it is loaded on first use)
+exercises  instant checks for the exercises
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from onebyone import cost, data, ops
+from onebyone._environment import check_environment
+
+if TYPE_CHECKING:
+    from onebyone import exercises, viz, widgets
+
+__all__ = ["check_environment", "cost", "data", "exercises", "ops", "viz", "widgets"]
+__version__ = "0.1.0"
+
+_LAZY = {"viz", "widgets", "exercises"}
+
+
+def __getattr__(name: str) -> object:
+    # viz and widgets pull in matplotlib and ipywidgets: load them only when used
+    if name in _LAZY:
+        return importlib.import_module(f"onebyone.{name}")
+    raise AttributeError(f"module 'onebyone' has no attribute {name!r}")

@@ -1,0 +1,53 @@
+"""check_environment(): what the course runs on, and whether the widgets can work."""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+
+PACKAGES = ("numpy", "matplotlib", "ipywidgets", "jupyterlab_widgets", "jupyterlab")
+
+# ipywidgets (the kernel side) only talks to the front end of its own generation
+WIDGET_FRONT_END = {"7": "1", "8": "3"}
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def widget_mismatch(ipywidgets: str | None, jupyterlab_widgets: str | None) -> str | None:
+    """A warning when the ipywidgets back end and the JupyterLab front end do not match."""
+    if ipywidgets is None:
+        return "ipywidgets is not installed: the interactive parts will not work."
+    if jupyterlab_widgets is None:
+        return ("jupyterlab_widgets is not installed: JupyterLab will show "
+                "'Error displaying widget'. Install the course's requirements.txt.")
+    wanted = WIDGET_FRONT_END.get(ipywidgets.split(".")[0])
+    if wanted is not None and jupyterlab_widgets.split(".")[0] != wanted:
+        return (f"ipywidgets {ipywidgets} needs jupyterlab_widgets {wanted}.x, but "
+                f"{jupyterlab_widgets} is installed: widgets will not display. "
+                "Install the course's requirements.txt.")
+    return None
+
+
+def check_environment() -> bool:
+    """Print the versions the course runs on; warn when widgets cannot display.
+
+    Returns True when everything needed is present and the widget front end matches.
+    """
+    versions = {name: _version(name) for name in PACKAGES}
+    print(f"Python {platform.python_version()}")
+    for name, version in versions.items():
+        print(f"{name} {version or 'NOT INSTALLED'}")
+    problem = widget_mismatch(versions["ipywidgets"], versions["jupyterlab_widgets"])
+    missing = [name for name, version in versions.items() if version is None]
+    if problem:
+        print(f"WARNING: {problem}")
+    elif missing:
+        print(f"WARNING: missing {', '.join(missing)}. Install the course's requirements.txt.")
+    else:
+        print("All set: the widgets' front end matches their back end.")
+    return not (problem or missing)
