@@ -37,7 +37,8 @@ def _fingerprint(requirements: str) -> str:
 def setup(requirements: str) -> None:
     """Create ``.venv`` if needed and install ``requirements`` into it (once per change)."""
     if sys.version_info < MIN_PYTHON:
-        sys.exit(f"Python >= {'.'.join(map(str, MIN_PYTHON))} is needed; this is {sys.version.split()[0]}")
+        needed = ".".join(map(str, MIN_PYTHON))
+        sys.exit(f"Python >= {needed} is needed; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)

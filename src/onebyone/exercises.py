@@ -89,6 +89,27 @@ def _verdict(check: Callable[[], str]) -> Feedback:
         return Feedback(False, str(wrong))
 
 
+# -- 00 ---------------------------------------------------------------------------
+
+def check_photo_shape(answer: object) -> Feedback:
+    """Check the channels-last shape of an RGB photo 4 pixels high and 5 wide."""
+    expected = (4, 5, 3)
+
+    def check() -> str:
+        if not isinstance(answer, tuple):
+            raise _Wrong("the answer should be a tuple such as (1, 2, 3), "
+                         f"got {v.describe(answer)}.")
+        if answer == expected:
+            return "(n_H, n_W, n_C) = (4, 5, 3): height, width, then the 3 colour channels."
+        if answer == (3, 4, 5):
+            raise _Wrong("that is channels-first; this course puts the channels last.")
+        if answer == (5, 4, 3):
+            raise _Wrong("height (rows) comes before width (columns).")
+        raise _Wrong(f"{answer} is not it: height, width, then the number of channels.")
+
+    return _verdict(check)
+
+
 # -- 01 ---------------------------------------------------------------------------
 
 def _single_channel_cases() -> list[tuple[np.ndarray, float, float]]:

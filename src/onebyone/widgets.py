@@ -79,7 +79,7 @@ def single_channel_explorer() -> Explorer:
     """Sliders for the filter value ``w`` and bias ``b`` on the lecture's 6x6 matrix."""
     return Explorer(
         {"w": _slider(widgets.FloatSlider, "filter value w", 2.0, -3.0, 3.0, 0.5),
-         "b": _slider(widgets.FloatSlider, "bias b", 0.0, -5.0, 5.0, 0.5)},
+         "b": _slider(widgets.FloatSlider, "bias b", 0.0, -10.0, 10.0, 0.5)},
         compute=single_channel_result,
         draw=lambda r: viz.heatmap(r.image, r.output,
                                    titles=["input (6×6×1)", f"output = {r.w:g}·x + {r.b:g}"]),

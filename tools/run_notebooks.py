@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Execute course notebooks top to bottom, each in one fresh kernel, and store the outputs.
+
+    python tools/run_notebooks.py                       # every notebook
+    python tools/run_notebooks.py notebooks/01_*.ipynb  # some of them
+
+Navigation cells are regenerated first (tools/nav.py). The kernel starts in
+``notebooks/`` as it does in JupyterLab. Saved widget state is dropped: the widgets
+are live, and their state would only go stale in the file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nav  # noqa: E402  (a sibling script, not a package)
+
+
+def execute(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+
+
+def main(argv: list[str]) -> int:
+    nav.main([])
+    paths = [Path(a) for a in argv] or nav.course_notebooks()
+    for path in paths:
+        print(f"executing {path.name} ...", flush=True)
+        execute(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
