@@ -17,8 +17,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import nav  # noqa: E402  (a sibling script, not a package)
+import nav  # tools/nav.py: run as a script, this folder is on sys.path
 
 
 def execute(path: Path) -> None:

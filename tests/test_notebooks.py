@@ -1,0 +1,130 @@
+"""The committed notebooks: executed cleanly, framed as a lesson, navigation current.
+
+Their stored outputs are compared with fresh runs by nbval (pytest --nbval), which
+collects the notebooks themselves; these tests check everything else about them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import nav  # noqa: E402  (tools/ is a folder of scripts, not a package)
+
+NOTEBOOKS = nav.course_notebooks()
+LOCAL_PATH = re.compile(r"(/root/|/home/\w|/tmp/|/work/|site-packages|[A-Z]:\\\\Users)")
+LIVE_TAG = "nbval-ignore-output"
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _text(output: dict) -> str:
+    parts = [output.get("text", "")]
+    parts += [output.get("data", {}).get(k, "") for k in ("text/plain", "text/html")]
+    return "\n".join("".join(p) if isinstance(p, list) else p for p in parts)
+
+
+def _markdown(path: Path) -> str:
+    return "\n".join("".join(c["source"]) for c in _cells(path) if c["cell_type"] == "markdown")
+
+
+def test_the_course_has_its_notebooks():
+    names = [p.name for p in NOTEBOOKS]
+    assert names[:3] == ["00_index.ipynb", "01_single_channel.ipynb", "02_multi_channel.ipynb"]
+    stray = [p.name for p in (ROOT / "notebooks").glob("*.ipynb") if p not in NOTEBOOKS]
+    assert not stray, f"notebooks not named NN_slug.ipynb: {stray}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_executed_top_to_bottom_without_errors(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert "widgets" not in nb["metadata"], "saved widget state: run tools/run_notebooks.py"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    for k, cell in enumerate(code, start=1):
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error", f"cell [{k}] stored an error"
+            assert output.get("name") != "stderr", f"cell [{k}] wrote to stderr"
+            found = LOCAL_PATH.search(_text(output))
+            assert found is None, f"cell [{k}] shows a local path {found.group(0)!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_only_live_widget_cells_skip_output_comparison(path):
+    for cell in _cells(path):
+        if LIVE_TAG in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"])
+            assert re.search(r"widgets\.\w+_explorer\(", source), (
+                f"{LIVE_TAG} is only for cells that display a live widget, not:\n{source}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_framed_as_a_lesson(path):
+    cells = _cells(path)
+    assert cells[0]["cell_type"] == "markdown"
+    assert "".join(cells[0]["source"]).startswith("# ")
+    text = _markdown(path)
+    for heading in ("**What you'll learn**", "**What you need**", "## Summary",
+                    "## On your own", "## Further reading"):
+        assert heading in text, f"missing {heading!r}"
+    assert "arXiv:1312.4400" in text, "further reading must cite the NIN paper"
+    assert "<details>" in text and "<summary>Solution</summary>" in text
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert re.search(r"\bcheck_\w+\(", code), "an exercise with an instant check"
+
+
+def test_navigation_is_current():
+    assert nav.stale() == {}, "run: python tools/nav.py"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_relative_links_point_to_files(path):
+    links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", _markdown(path))
+    local = [link for link in links if not re.match(r"[a-z]+:", link)]
+    assert local, "expected at least the navigation links"
+    missing = [link for link in local if not (path.parent / link).exists()]
+    assert not missing, f"links to nothing: {missing}"
+
+
+def test_navigation_links_follow_the_course_order():
+    for k, path in enumerate(NOTEBOOKS):
+        top = next(c for c in _cells(path) if c.get("id") == nav.NAV_TOP)
+        targets = re.findall(r"\]\(([^)]+)\)", "".join(top["source"]))
+        if k > 0:
+            assert targets[0] == NOTEBOOKS[k - 1].name
+        if k + 1 < len(NOTEBOOKS):
+            assert targets[-1] == NOTEBOOKS[k + 1].name
+
+
+def test_index_lists_every_notebook():
+    index = _markdown(ROOT / "notebooks" / "00_index.ipynb")
+    for path in NOTEBOOKS[1:]:
+        assert f"]({path.name})" in index, f"00_index does not list {path.name}"
+
+
+def test_nav_check_detects_stale_navigation(tmp_path):
+    """The check above can fail: a new title makes its neighbours' links stale."""
+    for path in NOTEBOOKS[:3]:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    nb = json.loads((tmp_path / NOTEBOOKS[1].name).read_text(encoding="utf-8"))
+    nb["cells"][0]["source"] = "# 01 · A new title\n\nA new blurb."
+    (tmp_path / NOTEBOOKS[1].name).write_text(json.dumps(nb), encoding="utf-8")
+    # the index lists it and 02 links back to it; 01's own links do not show its title
+    assert {p.name for p in nav.stale(tmp_path)} == {NOTEBOOKS[0].name, NOTEBOOKS[2].name}
+
+
+def test_ruff_is_clean():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache",
+                             "src", "tests", "notebooks", "tools", "benchmarks"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
