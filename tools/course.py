@@ -24,6 +24,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 REQUIREMENTS = {"lab": "requirements.txt", "test": "requirements-dev.txt"}
 MIN_PYTHON = (3, 10)
+START_PAGE = "notebooks/00_index.ipynb"
 
 
 def _fingerprint(requirements: str) -> str:
@@ -53,17 +54,23 @@ def setup(requirements: str) -> None:
     stamp.write_text(wanted)
 
 
+def command_line(command: str, extra: list[str]) -> list[str]:
+    """What ``lab`` or ``test`` runs inside the virtual environment, from the repo root."""
+    if command == "lab":
+        args = [str(BIN / "jupyter"), "lab", f"--LabApp.default_url=/lab/tree/{START_PAGE}"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--allow-root")  # containers often run as root; Jupyter refuses it
+        return [*args, *extra]
+    return [str(PYTHON), "-m", "pytest", *extra]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in REQUIREMENTS:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
     setup(REQUIREMENTS[command])
-    if command == "lab":
-        args = [str(BIN / "jupyter"), "lab", "notebooks/00_index.ipynb", *extra]
-    else:
-        args = [str(PYTHON), "-m", "pytest", *extra]
-    return subprocess.run(args, cwd=ROOT).returncode
+    return subprocess.run(command_line(command, extra), cwd=ROOT).returncode
 
 
 if __name__ == "__main__":

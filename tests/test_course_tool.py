@@ -1,0 +1,55 @@
+"""The README's two commands, tools/course.py, and CI agree."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_SPEC = importlib.util.spec_from_file_location("course", ROOT / "tools" / "course.py")
+course = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(course)
+
+
+def _readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Two commands.*?```bash\n(.*?)```", readme, re.S).group(1)
+    return [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_readme_gives_exactly_two_commands_lab_then_test():
+    assert _readme_commands() == ["python3 tools/course.py lab", "python3 tools/course.py test"]
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert _readme_commands()[1] in ci.splitlines()
+
+
+def test_lab_opens_the_course_home():
+    args = course.command_line("lab", ["--no-browser"])
+    assert Path(args[0]).name == "jupyter" and args[1] == "lab"
+    assert "--LabApp.default_url=/lab/tree/notebooks/00_index.ipynb" in args
+    assert args[-1] == "--no-browser"
+    assert (ROOT / course.START_PAGE).is_file()
+
+
+def test_test_runs_pytest_in_the_virtual_environment():
+    args = course.command_line("test", ["-x"])
+    assert args == [str(course.PYTHON), "-m", "pytest", "-x"]
+    assert course.PYTHON.parent.parent == ROOT / ".venv"
+
+
+def test_pytest_collects_the_tests_and_every_notebook_strictly():
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'testpaths = ["tests", "notebooks"]' in pyproject
+    assert '"--nbval",' in pyproject and "--nbval-lax" not in pyproject
+
+
+def test_each_requirement_set_installs_the_package():
+    assert "-e ." in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    dev = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
+    assert "-r requirements.txt" in dev
+    for tool in ("pytest", "nbval", "hypothesis", "ruff"):
+        assert any(line.startswith(tool) for line in dev), tool
