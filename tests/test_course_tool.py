@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
+import course  # tools/course.py, importable through tests/conftest.py
+
 ROOT = Path(__file__).resolve().parent.parent
-_SPEC = importlib.util.spec_from_file_location("course", ROOT / "tools" / "course.py")
-course = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(course)
 
 
 def _readme_commands() -> list[str]:

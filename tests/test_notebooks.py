@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+import nav  # tools/nav.py, importable through tests/conftest.py
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-import nav  # noqa: E402  (tools/ is a folder of scripts, not a package)
 
 NOTEBOOKS = nav.course_notebooks()
 LOCAL_PATH = re.compile(r"(/root/|/home/\w|/tmp/|/work/|site-packages|[A-Z]:\\\\Users)")

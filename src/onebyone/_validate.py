@@ -22,7 +22,8 @@ def describe(value: object) -> str:
 
 
 def shape_str(shape: Sequence[int]) -> str:
-    return "(" + ", ".join(str(n) for n in shape) + ")"
+    """A shape as numpy prints it: ``(6, 6, 32)``, ``(5,)``."""
+    return str(tuple(int(n) for n in shape))
 
 
 def real_array(name: str, value: object, ndim: Sequence[int] | None = None,

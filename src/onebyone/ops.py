@@ -96,7 +96,9 @@ def conv1x1_loops(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> 
     w = _filter_matrix(w, x)
     b = _bias(b, w.shape[1])
     dtype = v.float_dtype(x, w, b)
-    batch = x if x.ndim == 4 else x[np.newaxis]
+    # convert first: integer products could overflow in the inputs' own dtype
+    batch = (x if x.ndim == 4 else x[np.newaxis]).astype(dtype, copy=False)
+    w = w.astype(dtype, copy=False)
     m, n_H, n_W, n_C = batch.shape
     n_F = w.shape[1]
     out = np.zeros((m, n_H, n_W, n_F), dtype=dtype)
@@ -117,7 +119,7 @@ def relu(z: np.ndarray) -> np.ndarray:
     NaN stays NaN, ``+inf`` stays ``+inf``, ``-inf`` becomes 0.
     """
     z = v.real_array("z", z)
-    return np.maximum(z, 0, dtype=z.dtype)
+    return np.asarray(np.maximum(z, 0, dtype=z.dtype))  # asarray: 0-d stays an array
 
 
 def conv_output_size(n: int, f: int, stride: int = 1, pad: int = 0) -> int:

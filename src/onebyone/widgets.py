@@ -39,7 +39,9 @@ class Explorer(widgets.VBox):
         # an Image widget, not an Output: the PNG is rendered once, here, and a redraw
         # replaces it without clearing and re-capturing display output
         self.image = widgets.Image(format="png")
-        super().__init__([widgets.HBox(list(controls.values())), self.text, self.image])
+        # flex-start: show the picture at its own size instead of stretched to the width
+        super().__init__([widgets.HBox(list(controls.values())), self.text, self.image],
+                         layout=widgets.Layout(align_items="flex-start"))
         for control in controls.values():
             control.observe(self._redraw, names="value")
         self._redraw()

@@ -1,0 +1,8 @@
+"""Shared test set-up: the scripts in tools/ (nav.py, ...) importable by name."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
