@@ -99,6 +99,10 @@ def check_photo_shape(answer: object) -> Feedback:
         if not isinstance(answer, tuple):
             raise _Wrong("the answer should be a tuple such as (1, 2, 3), "
                          f"got {v.describe(answer)}.")
+        odd = [n for n in answer if isinstance(n, (bool, np.bool_))
+               or not isinstance(n, numbers.Integral)]
+        if odd:
+            raise _Wrong(f"each size should be a whole number, got {v.describe(odd[0])}.")
         if answer == expected:
             return "(n_H, n_W, n_C) = (4, 5, 3): height, width, then the 3 colour channels."
         if answer == (3, 4, 5):
