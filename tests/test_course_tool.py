@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
 import course  # tools/course.py, importable through tests/conftest.py
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,3 +53,15 @@ def test_each_requirement_set_installs_the_package():
     assert "-r requirements.txt" in dev
     for tool in ("pytest", "nbval", "hypothesis", "ruff"):
         assert any(line.startswith(tool) for line in dev), tool
+
+
+def test_github_workflow_is_the_twin_of_ci_run():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+    assert {"push", "pull_request", "schedule"} <= set(triggers)
+    (job,) = workflow["jobs"].values()
+    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip().removeprefix("python-")
+    assert job["container"] == f"python:{runtime}-bookworm"
+    runs = [step.get("run") for step in job["steps"]]
+    assert "bash .ci/run" in runs
+    assert any("actions/cache" in step.get("uses", "") for step in job["steps"])
