@@ -27,7 +27,7 @@ def assert_right(feedback: object) -> None:
     assert isinstance(feedback, Feedback)
     assert feedback, repr(feedback)
     assert feedback.correct is True
-    assert repr(feedback).startswith("✅"), repr(feedback)
+    assert repr(feedback).startswith("✓"), repr(feedback)
 
 
 def assert_wrong(feedback: object, *hints: str) -> str:
@@ -36,7 +36,7 @@ def assert_wrong(feedback: object, *hints: str) -> str:
     assert not feedback, repr(feedback)
     assert feedback.correct is False
     text = repr(feedback)
-    assert text.startswith("❌"), text
+    assert text.startswith("✗"), text
     assert "Traceback" not in text
     assert len(feedback.message) > 10, "the message should explain what is wrong"
     for hint in hints:
@@ -419,7 +419,7 @@ ODD_ANSWERS = [
 def test_checks_never_raise(check, answer):
     feedback = check(answer)
     assert isinstance(feedback, Feedback)
-    assert repr(feedback)[0] in "✅❌"
+    assert repr(feedback)[0] in "✓✗"
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -431,6 +431,6 @@ def test_feedback_is_one_line(check):
 def test_feedback_truthiness_follows_correct():
     assert Feedback(True, "fine")
     assert not Feedback(False, "not yet")
-    assert repr(Feedback(True, "fine")).startswith("✅")
-    assert repr(Feedback(False, "not yet")).startswith("❌")
+    assert repr(Feedback(True, "fine")).startswith("✓")
+    assert repr(Feedback(False, "not yet")).startswith("✗")
     assert "not yet" in repr(Feedback(False, "not yet"))

@@ -30,7 +30,8 @@ class Feedback:
         return self.correct
 
     def __repr__(self) -> str:
-        return f"{'✅ Correct' if self.correct else '❌ Not yet'}: {self.message}"
+        # ✓ and ✗ are in the common fonts, emoji are not everywhere
+        return f"{'✓ Correct' if self.correct else '✗ Not yet'}: {self.message}"
 
 
 class _Wrong(Exception):

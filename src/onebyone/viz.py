@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from onebyone import _validate as v
 from onebyone.ops import fiber_dot
@@ -144,6 +145,8 @@ def fiber(x: np.ndarray, w: np.ndarray, i: int, j: int, bias: float = 0.0) -> Fi
         ax.axhline(0, color="gray", linewidth=0.8)
         ax.set_ylabel(label)
     axes[-1].set_xlabel("channel c")
+    axes[-1].set_xlim(-0.6, channels.size - 0.4)
+    axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
     bias_text = f" + b ({bias:g})" if bias else ""
     fig.suptitle(f"pixel ({i}, {j}): Σ x·w{bias_text} = {parts.total:.3f}   →   "
                  f"ReLU = {parts.activation:.3f}", fontsize=11)

@@ -40,7 +40,9 @@ class Explorer(widgets.VBox):
         # replaces it without clearing and re-capturing display output
         self.image = widgets.Image(format="png")
         # flex-start: show the picture at its own size instead of stretched to the width
-        super().__init__([widgets.HBox(list(controls.values())), self.text, self.image],
+        sliders = widgets.HBox(list(controls.values()),
+                               layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([sliders, self.text, self.image],
                          layout=widgets.Layout(align_items="flex-start"))
         for control in controls.values():
             control.observe(self._redraw, names="value")

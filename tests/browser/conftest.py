@@ -1,7 +1,8 @@
 """A JupyterLab server and a headless Chromium for the browser suite.
 
-The server is the project's own: 127.0.0.1, a free port, a random token, settings in a
-temporary folder. It and its kernels are shut down after the suite, also on failure.
+The server is the project's own: 127.0.0.1, a free port, a random token, settings and a
+copy of the notebooks in a temporary folder. It and its kernels are shut down after the
+suite, also on failure.
 Chromium is Debian's (``/usr/bin/chromium``, or ``$ONEBYONE_CHROMIUM``); this suite never
 downloads a browser. Without Chromium or Playwright the suite is skipped, unless
 ``ONEBYONE_REQUIRE_BROWSER=1`` (set by ``.ci/run``) turns the skip into a failure.
@@ -34,6 +35,7 @@ LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
         {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
 }
 
 
@@ -77,18 +79,23 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         path = home / "settings" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values), encoding="utf-8")
+    # the server works on a copy: running cells in a browser must never rewrite the
+    # committed notebooks (nor leave checkpoints beside them)
+    course = home / "course"
+    shutil.copytree(ROOT / "notebooks", course / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     port, token = _free_port(), secrets.token_hex(24)
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
                "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={ROOT}",
+               f"--ServerApp.root_dir={course}",
                f"--LabApp.user_settings_dir={home / 'settings'}",
                f"--LabApp.workspaces_dir={home / 'workspaces'}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
     log = (home / "server.log").open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    process = subprocess.Popen(command, cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     server = LabServer(f"http://127.0.0.1:{port}", token)
     try:
