@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lecture import LECTURE
 from onebyone import cost, data, ops
 
 FAST = settings(max_examples=50, deadline=None)
@@ -168,14 +169,7 @@ def test_conv_params_bias_must_be_bool(bias, described):
 # data: the lecture matrix
 # --------------------------------------------------------------------------------------
 
-LECTURE_MATRIX = [
-    [1, 2, 3, 6, 5, 8],
-    [3, 5, 5, 1, 3, 4],
-    [2, 1, 3, 4, 9, 3],
-    [4, 7, 8, 5, 7, 9],
-    [1, 5, 3, 7, 4, 8],
-    [5, 4, 9, 8, 3, 5],
-]
+LECTURE_MATRIX = LECTURE.tolist()
 
 
 def test_seed_matrix_is_the_lecture_matrix():

@@ -12,19 +12,11 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from lecture import LECTURE
 from onebyone import viz
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-# the lecture's 6x6 matrix, written out here so the tests do not depend on onebyone.data
-LECTURE = np.array([
-    [1, 2, 3, 6, 5, 8],
-    [3, 5, 5, 1, 3, 4],
-    [2, 1, 3, 4, 9, 3],
-    [4, 7, 8, 5, 7, 9],
-    [1, 5, 3, 7, 4, 8],
-    [5, 4, 9, 8, 3, 5],
-])
 
 
 def texts_by_cell(ax) -> dict[tuple[int, int], str]:
