@@ -11,22 +11,12 @@ Widget redraw: every explorer at its largest setting, kernel side: the callback
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
 
 from onebyone import widgets
+from onebyone.timing import median_seconds
 
 REDRAW_TARGET_MS = 100.0
-
-
-def _median_ms(action: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
 
 
 def _largest(explorer: widgets.Explorer) -> Callable[[], None]:
@@ -48,7 +38,7 @@ def widget_redraws(repeats: int) -> list[tuple[str, float, float]]:
         "01 single_channel_explorer": widgets.single_channel_explorer,
         "02 multi_channel_explorer": widgets.multi_channel_explorer,
     }
-    return [(f"redraw {name} (largest)", _median_ms(_largest(make()), repeats),
+    return [(f"redraw {name} (largest)", 1e3 * median_seconds(_largest(make()), repeats),
              REDRAW_TARGET_MS) for name, make in explorers.items()]
 
 

@@ -101,10 +101,17 @@ def main(argv: list[str]) -> int:
     if argv:
         print(__doc__)
         return 2
-    for p, nb in stale().items():
-        nbformat.write(nb, p)
-        print(f"updated {p.name}")
+    update()
     return 0
+
+
+def update(only: list[Path] | None = None) -> None:
+    """Rewrite the stale notebooks (or only those of them in ``only``)."""
+    names = None if only is None else {p.name for p in only}
+    for p, nb in stale().items():
+        if names is None or p.name in names:
+            nbformat.write(nb, p)
+            print(f"updated {p.name}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
     python tools/run_notebooks.py                       # every notebook
     python tools/run_notebooks.py notebooks/01_*.ipynb  # some of them
 
-Navigation cells are regenerated first (tools/nav.py). The kernel starts in
+Navigation cells of these notebooks are regenerated first (tools/nav.py). The kernel starts in
 ``notebooks/`` as it does in JupyterLab. Saved widget state is dropped: the widgets
 are live, and their state would only go stale in the file.
 """
@@ -30,8 +30,8 @@ def execute(path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    nav.main([])
-    paths = [Path(a) for a in argv] or nav.course_notebooks()
+    paths = [Path(a).resolve() for a in argv] or nav.course_notebooks()
+    nav.update(paths)  # only these files are written: others may be open elsewhere
     for path in paths:
         print(f"executing {path.name} ...", flush=True)
         execute(path)

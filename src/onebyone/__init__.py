@@ -7,7 +7,8 @@ data       SEED_MATRIX (the lecture's 6x6 matrix), random_volume, random_filters
 cost       conv_params, conv_multiplies
 viz        plots returning matplotlib Figures
 widgets    interactive explorers (imports ipywidgets, so it is loaded on first use)
-exercises  instant checks for the exercises
+exercises  instant checks for the exercises, and quiz questions
+timing     medians of timings, printed so that nbval can mask them
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from onebyone import cost, data, ops
+from onebyone import cost, data, ops, timing
 from onebyone._environment import check_environment
 
 if TYPE_CHECKING:
     from onebyone import exercises, viz, widgets
 
-__all__ = ["check_environment", "cost", "data", "exercises", "ops", "viz", "widgets"]
+__all__ = ["check_environment", "cost", "data", "exercises", "ops", "timing", "viz", "widgets"]
 __version__ = "0.1.0"
 
 _LAZY = {"viz", "widgets", "exercises"}

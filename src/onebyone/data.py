@@ -52,3 +52,33 @@ def random_filters(n_C: int, n_F: int, seed: int = 1) -> np.ndarray:
     _check_size(n_C=n_C, n_F=n_F)
     rng = np.random.default_rng(_seed(seed))
     return rng.standard_normal((n_C, n_F)) / np.sqrt(n_C)
+
+
+def photo(max_size: int | None = None) -> np.ndarray:
+    """A real RGB photo: Grace Hopper, from matplotlib's bundled sample data.
+
+    Parameters
+    ----------
+    max_size : int, optional
+        Shrink the photo (keeping its aspect ratio) so that neither side exceeds this;
+        by default it is returned at full size, 600 x 512.
+
+    Returns
+    -------
+    ndarray, shape ``(n_H, n_W, 3)``, dtype uint8
+        Channels-last: red, green, blue. Nothing is downloaded: the file ships with
+        matplotlib.
+    """
+    # imported here: Pillow and matplotlib's sample data are only needed for the photo
+    from matplotlib import cbook
+    from PIL import Image
+
+    if max_size is not None:
+        max_size = v.integer("max_size", max_size)
+    with cbook.get_sample_data("grace_hopper.jpg") as file, Image.open(file) as image:
+        image = image.convert("RGB")
+        if max_size is not None and max(image.size) > max_size:
+            scale = max_size / max(image.size)
+            size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+            image = image.resize(size, Image.Resampling.LANCZOS)
+        return np.asarray(image).copy()

@@ -10,8 +10,9 @@ raises becomes part of the message instead of a traceback.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -190,3 +191,46 @@ def check_layer(func: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
         return "ReLU(x · w + b) at every pixel."
 
     return _verdict(check)
+
+
+# -- quizzes (shown by onebyone.widgets.quiz) --------------------------------------
+
+class Question(NamedTuple):
+    """One multiple-choice question: ``options[answer]`` is right, ``why`` says why."""
+
+    prompt: str
+    options: Sequence[str]
+    answer: int
+    why: str
+
+
+def check_question(question: Question) -> Question:
+    """Validate a question written in a notebook; return it unchanged."""
+    if not isinstance(question, Question):
+        raise TypeError(f"question must be a Question, got {v.describe(question)}")
+    if isinstance(question.options, str) or len(question.options) < 2 \
+            or not all(isinstance(o, str) and o for o in question.options):
+        raise ValueError(f"options must be at least two non-empty strings, "
+                         f"got {question.options!r}")
+    if len(set(question.options)) != len(question.options):
+        raise ValueError(f"options must differ from each other, got {question.options!r}")
+    v.integer("answer", question.answer, minimum=0)
+    if question.answer >= len(question.options):
+        raise ValueError(f"answer must index one of the {len(question.options)} options, "
+                         f"got {question.answer}")
+    return question
+
+
+def grade(question: Question, choice: int | None) -> Feedback:
+    """The feedback for choosing ``options[choice]`` (``None``: nothing chosen yet)."""
+    check_question(question)
+    if choice is None:
+        return Feedback(False, "choose an answer.")
+    choice = v.integer("choice", choice, minimum=0)
+    if choice >= len(question.options):
+        raise ValueError(f"choice must index one of the {len(question.options)} options, "
+                         f"got {choice}")
+    if choice == question.answer:
+        return Feedback(True, question.why)
+    return Feedback(False, f"“{question.options[choice]}” is not it. Think again and "
+                           "try another answer.")

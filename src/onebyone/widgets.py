@@ -1,4 +1,4 @@
-"""Interactive explorers for the notebooks.
+"""Interactive explorers and quizzes for the notebooks.
 
 Each builder returns an :class:`Explorer`, an ipywidgets ``VBox`` of sliders, a line of
 text and a plot. Its callback is thin: it reads the sliders, calls a pure function of
@@ -7,7 +7,8 @@ this module (tested without a browser), and draws the result with :mod:`onebyone
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import ipywidgets as widgets
@@ -16,6 +17,7 @@ from matplotlib.figure import Figure
 
 from onebyone import _validate as v
 from onebyone import cost, data, ops, viz
+from onebyone.exercises import Feedback, Question, check_question, grade
 
 
 class Explorer(widgets.VBox):
@@ -142,3 +144,55 @@ def multi_channel_explorer(max_channels: int = 64) -> Explorer:
         draw=lambda r: viz.fiber(r.x, r.w[:, 0], r.i, r.j),
         describe=describe_multi_channel,
     )
+
+
+# -- quizzes -----------------------------------------------------------------------
+
+def _feedback_html(feedback: Feedback) -> str:
+    colour = "#1a7f37" if feedback else "#b35900"
+    return f'<span style="color: {colour}">{html.escape(repr(feedback))}</span>'
+
+
+class Quiz(widgets.VBox):
+    """Multiple-choice questions with instant feedback; see :func:`quiz`.
+
+    Attributes
+    ----------
+    questions : the questions
+    choices : one RadioButtons per question
+    feedback : one HTML per question, updated when its choice changes
+    """
+
+    def __init__(self, questions: Sequence[Question]) -> None:
+        self.questions = [check_question(q) for q in questions]
+        if not self.questions:
+            raise ValueError("a quiz needs at least one question, got none")
+        self.choices = [widgets.RadioButtons(options=list(q.options), index=None,
+                                             layout=widgets.Layout(width="auto"))
+                        for q in self.questions]
+        self.feedback = [widgets.HTML("<i>Choose an answer.</i>") for _ in self.questions]
+        boxes = []
+        for k, (question, choice, feedback) in enumerate(
+                zip(self.questions, self.choices, self.feedback, strict=True)):
+            choice.observe(self._grader(k), names="index")
+            prompt = widgets.HTML(f"<b>{k + 1}.</b> {html.escape(question.prompt)}")
+            boxes.append(widgets.VBox([prompt, choice, feedback]))
+        super().__init__(boxes)
+
+    def _grader(self, k: int) -> Callable[[object], None]:
+        def on_choice(change: object) -> None:
+            self.feedback[k].value = _feedback_html(grade(self.questions[k],
+                                                          self.choices[k].index))
+        return on_choice
+
+
+def quiz(questions: Sequence[Question]) -> Quiz:
+    """A quiz: each question's options as radio buttons, graded as soon as one is chosen.
+
+    Parameters
+    ----------
+    questions : sequence of :class:`onebyone.exercises.Question`
+    """
+    if isinstance(questions, Question) or not isinstance(questions, Sequence):
+        raise TypeError(f"questions must be a list of Question, got {v.describe(questions)}")
+    return Quiz(questions)
