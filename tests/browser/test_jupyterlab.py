@@ -2,9 +2,10 @@
 
 Open the notebook, wait until its kernel is really connected, run all cells, check that
 every code cell ran without an error and every widget displayed; then operate every
-widget control (keyboard on slider handles, typing in slider readouts) and check that
-the displayed output changed each time. A screenshot per notebook is saved in
-``tests/browser/screenshots/`` (git-ignored) for people to look at.
+widget control (keyboard on slider handles, typing in slider readouts, clicking every
+option of a quiz) and check that the displayed output changed each time. A screenshot
+per notebook is saved in ``tests/browser/screenshots/`` (git-ignored) for people to
+look at.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 TIMEOUT_MS = 60_000
 # every control a widget cell may contain must be operated below; anything else fails
 CONTROL = "input, select, button, textarea, [contenteditable='true'], [role='slider']"
-HANDLED = ".noUi-handle, .widget-readout"
+HANDLED = ".noUi-handle, .widget-readout, .widget-radio-box input"
 
 KERNEL_READY = """() => {
     const name = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName');
@@ -82,6 +83,16 @@ def _operate_slider(page, output, handle, readout, label: str) -> int:
     return 2
 
 
+def _operate_radio_buttons(page, output, group) -> int:
+    """Click every option of a group of radio buttons (a quiz question), in turn."""
+    options = group.locator("label")
+    for k in range(options.count()):
+        option = options.nth(k)
+        _expect_change(page, output, option.click, f"option {option.inner_text()!r}")
+        assert option.locator("input").is_checked()
+    return options.count()
+
+
 def _operate_widgets(page, cell) -> int:
     """Operate every control of one widget cell; return how many actions were checked."""
     output = cell.locator(".jp-Cell-outputArea")
@@ -93,6 +104,10 @@ def _operate_widgets(page, cell) -> int:
         actions += _operate_slider(page, output, slider.locator(".noUi-handle"),
                                    slider.locator(".widget-readout"),
                                    slider.locator(".widget-label").inner_text())
+    groups = cell.locator(".widget-radio-box")
+    for k in range(groups.count()):
+        groups.nth(k).scroll_into_view_if_needed()
+        actions += _operate_radio_buttons(page, output, groups.nth(k))
     unhandled = cell.locator(f".jupyter-widgets :is({CONTROL}):not(:is({HANDLED}))")
     assert unhandled.count() == 0, (
         "a widget control this suite does not operate yet: "
