@@ -87,15 +87,6 @@ def test_navigation_is_current():
     assert nav.stale() == {}, "run: python tools/nav.py"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_relative_links_point_to_files(path):
-    links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", _markdown(path))
-    local = [link for link in links if not re.match(r"[a-z]+:", link)]
-    assert local, "expected at least the navigation links"
-    missing = [link for link in local if not (path.parent / link).exists()]
-    assert not missing, f"links to nothing: {missing}"
-
-
 def test_navigation_links_follow_the_course_order():
     for k, path in enumerate(NOTEBOOKS):
         top = next(c for c in _cells(path) if c.get("id") == nav.NAV_TOP)
