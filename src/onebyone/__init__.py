@@ -2,11 +2,14 @@
 
 Submodules
 ----------
-ops        convolutions (conv1x1, conv1x1_loops, conv2d), relu, fiber_dot
-data       SEED_MATRIX (the lecture's 6x6 matrix), random_volume, random_filters
-cost       conv_params, conv_multiplies
+ops        conv1x1, conv1x1_loops, conv2d, relu, fiber_dot, pool2d, global_average_pool,
+           and the backward passes conv1x1_backward, relu_backward
+data       SEED_MATRIX (the lecture's 6x6 matrix), random_volume, random_filters,
+           photo (a real RGB photo shipped with matplotlib), feature_volume, xor_colours
+cost       conv_params, conv_multiplies, dense_params, bottleneck_cost,
+           depthwise_separable_cost
 viz        plots returning matplotlib Figures
-widgets    interactive explorers (imports ipywidgets, so it is loaded on first use)
+widgets    interactive explorers and quizzes (imports ipywidgets: loaded on first use)
 exercises  instant checks for the exercises, and quiz questions
 timing     medians of timings, printed so that nbval can mask them
 """

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from onebyone import _validate as v
+from onebyone import ops
 
 SEED_MATRIX = np.array(
     [
@@ -82,3 +85,103 @@ def photo(max_size: int | None = None) -> np.ndarray:
             size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
             image = image.resize(size, Image.Resampling.LANCZOS)
         return np.asarray(image).copy()
+
+
+# -- 03: a volume of features --------------------------------------------------------
+
+@functools.lru_cache(maxsize=8)
+def _square_photo(size: int) -> np.ndarray:
+    """The photo's top 512 x 512 square (the face) resized to size x size, in [0, 1]."""
+    from PIL import Image  # only needed for the photo, as in photo()
+
+    square = Image.fromarray(photo()[:512])
+    pixels = np.asarray(square.resize((size, size), Image.Resampling.LANCZOS)) / 255.0
+    pixels.flags.writeable = False  # cached and shared: nobody may change it
+    return pixels
+
+
+def feature_volume(n_C: int, size: int = 28, seed: int = 0) -> np.ndarray:
+    """A deterministic ``(size, size, n_C)`` volume that looks like a layer's output.
+
+    The photo (:func:`photo`), cropped to a square around the face and resized to
+    ``size x size``, goes through ``n_C`` seeded random 3x3 filters ("same" padding) and
+    a ReLU, as an early convolution layer would: every channel shows the face with a
+    different mix of colour and contrast. Nothing is downloaded.
+
+    Parameters
+    ----------
+    n_C : int, the number of channels
+    size : int, the height and width
+    seed : int, >= 0, picks the filters
+
+    Returns
+    -------
+    ndarray, shape ``(size, size, n_C)``, float64
+        Values in [0, 1]: each channel is scaled so that its largest value is 1 (a
+        channel the ReLU zeroed everywhere stays 0). No NaN or inf.
+    """
+    n_C, size, seed = v.integer("n_C", n_C), v.integer("size", size), _seed(seed)
+    if size * size * n_C > MAX_ELEMENTS:
+        raise ValueError(f"size={size} and n_C={n_C} make {size * size * n_C:,} numbers; "
+                         f"at most {MAX_ELEMENTS:,} are allowed")
+    pixels = _square_photo(size)
+    centred = pixels - pixels.mean(axis=(0, 1))  # so that the ReLU cuts inside the picture
+    rng = np.random.default_rng(seed)
+    # per filter, a random mix of the colours times a mostly positive 3x3 kernel: the
+    # channels keep the face's shapes (zero-mean kernels would only show its edges).
+    # One row of draws per filter: with the same seed, a volume's channels are the
+    # first channels of any larger volume.
+    draws = rng.standard_normal((n_C, 3 + 9))
+    colour, kernel = draws[:, :3], 0.5 + 0.5 * draws[:, 3:].reshape(n_C, 3, 3)
+    filters = kernel[:, :, :, np.newaxis] * colour[:, np.newaxis, np.newaxis, :]
+    features = ops.relu(ops.conv2d(centred, filters.transpose(1, 2, 3, 0), pad=1))
+    peak = features.max(axis=(0, 1))
+    return features / np.where(peak > 0, peak, 1.0)
+
+
+# -- 05, 06: colours -----------------------------------------------------------------
+
+GRAYSCALE_WEIGHTS = np.array([0.299, 0.587, 0.114])
+"""Luma weights of red, green and blue (ITU-R Recommendation BT.601), read-only: the
+grey of a pixel is ``0.299 R + 0.587 G + 0.114 B``, the weights of one 1x1 filter."""
+GRAYSCALE_WEIGHTS.flags.writeable = False
+
+TWO_COLOURS = np.array([[0.85, 0.25, 0.20],   # a red
+                        [0.20, 0.35, 0.80]])  # a blue
+"""The two colours (rows, RGB in [0, 1]) that the exercise of notebook 05 separates with
+a 3 -> 2 filter bank, read-only. Their greys (BT.601) are close: 0.42 and 0.36."""
+TWO_COLOURS.flags.writeable = False
+
+XOR_GAP = 0.1
+"""Red and blue values of :func:`xor_colours` keep this distance from 0.5."""
+
+
+def xor_colours(n_H: int, n_W: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """An image of random colours and its XOR-like classes, one class per pixel.
+
+    Each pixel's red and blue are independently "low" (uniform in ``[0, 0.5 - XOR_GAP]``)
+    or "high" (uniform in ``[0.5 + XOR_GAP, 1]``), each with probability 1/2; green is
+    uniform in ``[0, 1]`` and plays no part. A pixel is in class 1 when its red and blue
+    are both low or both high, in class 0 when one is low and the other high: no plane
+    in colour space puts the two classes on its two sides. The same arguments always
+    give the same data, on every machine.
+
+    Parameters
+    ----------
+    n_H, n_W : int, the image's height and width
+    seed : int, >= 0
+
+    Returns
+    -------
+    image : ndarray, shape ``(n_H, n_W, 3)``, float64 in [0, 1], channels red, green, blue
+    labels : ndarray, shape ``(n_H, n_W)``, int64, 0 or 1
+    """
+    _check_size(n_H=n_H, n_W=n_W)
+    rng = np.random.default_rng(_seed(seed))
+    high = rng.integers(0, 2, size=(n_H, n_W, 2)).astype(bool)  # is red high, is blue high
+    offset = rng.uniform(0.0, 0.5 - XOR_GAP, size=(n_H, n_W, 2))
+    red_blue = np.where(high, 1.0 - offset, offset)
+    green = rng.uniform(0.0, 1.0, size=(n_H, n_W))
+    image = np.stack([red_blue[..., 0], green, red_blue[..., 1]], axis=-1)
+    labels = (high[..., 0] == high[..., 1]).astype(np.int64)
+    return image, labels

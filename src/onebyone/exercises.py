@@ -234,3 +234,493 @@ def grade(question: Question, choice: int | None) -> Feedback:
         return Feedback(True, question.why)
     return Feedback(False, f"“{question.options[choice]}” is not it. Think again and "
                            "try another answer.")
+
+
+# -- 04: a 1x1 convolution as one matrix product ---------------------------------------
+
+def _matmul_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+    return [(data.random_volume(4, 5, 3, seed=41), data.random_filters(3, 2, seed=42)),
+            # square w: the transposed w has the right shape, only its values give it away
+            (data.random_volume(3, 3, 4, seed=43), data.random_filters(4, 4, seed=44)),
+            (data.random_volume(2, 6, 5, seed=45), data.random_filters(5, 3, seed=46))]
+
+
+def _matmul_mistake(answer: np.ndarray, x: np.ndarray, w: np.ndarray,
+                    expected: np.ndarray) -> str | None:
+    """A hint for the usual mistakes, when ``answer`` is one of them."""
+    n_C = x.shape[-1]
+    if w.shape[0] == w.shape[1] and _first_difference(answer, ops.conv1x1(x, w.T)) is None:
+        return ("you multiplied by w transposed. w already has shape (n_C, n_F): the product "
+                "is (n_H·n_W, n_C) @ (n_C, n_F), with w as it is.")
+    if _first_difference(answer, ops.relu(expected)) is None:
+        return ("your values are the ReLU of the answer: this is the linear 1×1 convolution, "
+                "without an activation.")
+    if np.allclose(np.sort(answer, axis=None), np.sort(expected, axis=None)):
+        return ("the right numbers in the wrong places. The matrix has one row per pixel, "
+                "x.reshape(-1, n_C), and the result goes back with .reshape(n_H, n_W, n_F), "
+                "with no transpose in between.")
+    channels_first = (x.reshape(n_C, -1).T @ w).reshape(expected.shape)
+    if _first_difference(answer, channels_first) is None:
+        return ("x.reshape(n_C, -1) mixes pixels and channels. In a channels-last array the "
+                "n_C values of one pixel are next to each other, so the matrix with one row "
+                "per pixel is x.reshape(-1, n_C).")
+    return None
+
+
+def check_conv1x1_matmul(func: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Feedback:
+    """Check ``func(x, w)``: the 1x1 convolution as a reshape, one matrix product, and a
+    reshape back; no bias, no activation.
+
+    ``x`` is ``(n_H, n_W, n_C)``, ``w`` is ``(n_C, n_F)``; the result should be
+    ``(n_H, n_W, n_F)``.
+    """
+
+    def check() -> str:
+        for x, w in _matmul_cases():
+            n_H, n_W, n_C = x.shape
+            n_F = w.shape[1]
+            where = (f"for x of shape {v.shape_str(x.shape)} and w of shape "
+                     f"{v.shape_str(w.shape)}")
+            try:
+                answer = _call(func, x, w)
+            except _Wrong as wrong:
+                if "matmul" in str(wrong) or "not aligned" in str(wrong):
+                    raise _Wrong(f"{wrong} The shapes must chain: (n_H·n_W, n_C) @ (n_C, n_F), "
+                                 f"here ({n_H * n_W}, {n_C}) @ ({n_C}, {n_F}).") from None
+                raise
+            expected = ops.conv1x1(x, w)
+            if isinstance(answer, np.ndarray) and answer.shape == (n_H * n_W, n_F):
+                raise _Wrong(f"your result {where} has shape ({n_H * n_W}, {n_F}), one row per "
+                             f"pixel: reshape it back to (n_H, n_W, n_F) = ({n_H}, {n_W}, {n_F}).")
+            answer = _as_result(answer, expected, f"your result {where}")
+            problem = _first_difference(answer, expected)
+            if problem is not None:
+                raise _Wrong(_matmul_mistake(answer, x, w, expected) or f"{where}, {problem}")
+        return ("x.reshape(-1, n_C) @ w, reshaped back to (n_H, n_W, n_F): the whole layer "
+                "in one matrix product.")
+
+    return _verdict(check)
+
+
+# -- 08: one or two 1x1 layers in an mlpconv block ----------------------------------------
+
+MLPCONV_EXERCISE = {"n_C": 96, "f": 5, "n_F": 192}
+"""The block of the 08 exercise: a 5x5 convolution from 96 to 192 channels, then one or
+two 1x1 convolutions from 192 to 192 channels; every filter has a bias."""
+
+
+def check_mlpconv_params(answer: object) -> Feedback:
+    """Check ``(with_one, with_two)``: the parameters of the 08 exercise's mlpconv block
+    with one 1x1 layer, and with two (see ``MLPCONV_EXERCISE``)."""
+    n_C, f, n_F = MLPCONV_EXERCISE["n_C"], MLPCONV_EXERCISE["f"], MLPCONV_EXERCISE["n_F"]
+    first = cost.conv_params(f, n_C, n_F)
+    one_by_one = cost.conv_params(1, n_F, n_F)
+    expected = (first + one_by_one, first + 2 * one_by_one)
+    weights_only = cost.conv_params(f, n_C, n_F, bias=False) + \
+        cost.conv_params(1, n_F, n_F, bias=False)
+    as_if_f_by_f = first + cost.conv_params(f, n_F, n_F)
+    wrong_input = cost.conv_params(f, n_F, n_F) + one_by_one
+
+    def check() -> str:
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            raise _Wrong("give two numbers, (with_one, with_two): the block's parameters with "
+                         f"one 1×1 layer and with two; got {v.describe(answer)}.")
+        odd = [n for n in answer if isinstance(n, (bool, np.bool_))
+               or not isinstance(n, numbers.Real)]
+        if odd:
+            raise _Wrong(f"each count should be a whole number, got {v.describe(odd[0])}.")
+        one, two = answer
+        if (one, two) == expected:
+            return (f"{expected[0]:,} and {expected[1]:,}: the second 1×1 layer adds only "
+                    f"{one_by_one:,} parameters ({one_by_one / expected[0]:.1%} more), the "
+                    f"{f}×{f} convolution holds most of them.")
+        if (one, two) == expected[::-1]:
+            raise _Wrong("the two numbers are swapped: the block with one 1×1 layer comes first.")
+        if one == weights_only:
+            raise _Wrong("that counts the weights only: each filter also has one bias.")
+        if one == one_by_one:
+            raise _Wrong(f"that counts the 1×1 layers only; the block starts with its {f}×{f} "
+                         "convolution, count it too.")
+        if one == as_if_f_by_f:
+            raise _Wrong(f"a 1×1 filter on {n_F} channels has 1·1·{n_F} weights, not "
+                         f"{f}·{f}·{n_F}.")
+        if one == wrong_input:
+            raise _Wrong(f"the {f}×{f} convolution sees the block's input, {n_C} channels, so "
+                         f"its filters are {f}×{f}×{n_C}.")
+        if one == expected[0]:
+            raise _Wrong(f"the first number is right. The second 1×1 layer also maps {n_F} "
+                         f"channels to {n_F}: add its weights and biases once more.")
+        raise _Wrong(f"{one} is not it. Add up each layer: f·f·n_C weights per filter plus one "
+                     "bias, times the number of filters.")
+
+    return _verdict(check)
+
+
+# -- 05: colour as a 1x1 convolution -------------------------------------------------
+
+RESPONDS = 0.5
+"""In :func:`check_colour_separator`, a channel responds to a colour when its value
+there is at least this."""
+STAYS_DARK = 0.0
+"""... and stays dark on a colour when its value there is at most this (black after a
+ReLU)."""
+_COLOUR_NAMES = ("red", "blue")  # the colours of data.TWO_COLOURS, in order
+
+
+def check_colour_separator(w: object) -> Feedback:
+    """Check a 3 -> 2 bank of 1x1 filters ``w``, shape ``(3, 2)``, no bias, that tells
+    the two colours of :data:`onebyone.data.TWO_COLOURS` (a red, a blue) apart.
+
+    "Separates" means: on a pixel of the red, output channel 0 is at least
+    :data:`RESPONDS` (0.5) and channel 1 at most :data:`STAYS_DARK` (0); on a pixel of
+    the blue, channel 1 is at least 0.5 and channel 0 at most 0. After a ReLU, each
+    channel is then bright on its own colour and black on the other.
+    """
+
+    def check() -> str:
+        if w is None:
+            raise _Wrong("w is None. Assign your filter bank: a numpy array of shape (3, 2).")
+        if not isinstance(w, np.ndarray):
+            hint = " (wrap it with np.array)" if isinstance(w, (list, tuple)) else ""
+            raise _Wrong(f"w should be a numpy array of shape (3, 2), got "
+                         f"{v.describe(w)}{hint}.")
+        if w.dtype == np.bool_ or w.dtype.kind not in "iuf":
+            raise _Wrong(f"w should hold real numbers, got dtype {w.dtype}.")
+        if w.shape == (2, 3):
+            raise _Wrong("w has shape (2, 3): transposed? A bank of 1×1 filters is "
+                         "(n_C, n_F) = (3, 2): one row per input colour (R, G, B), one "
+                         "column per output channel.")
+        if w.shape != (3, 2):
+            raise _Wrong(f"w has shape {v.shape_str(w.shape)} but should have shape (3, 2): "
+                         "3 input channels (R, G, B) and 2 filters, one per output channel.")
+        if not np.isfinite(w).all():
+            raise _Wrong("w holds NaN or inf: every weight should be a finite number.")
+        # out[k, c]: output channel c on a pixel of colour k
+        out = ops.conv1x1(data.TWO_COLOURS[np.newaxis], w)[0]
+        values = "; ".join(
+            f"channel {c}: red {out[0, c]:.2f}, blue {out[1, c]:.2f}" for c in (0, 1))
+        if (out[1, 0] >= RESPONDS and out[0, 1] >= RESPONDS
+                and out[0, 0] <= STAYS_DARK and out[1, 1] <= STAYS_DARK):
+            raise _Wrong(f"the channels are swapped ({values}): channel 0 should respond to "
+                         "the red and channel 1 to the blue. Swap the columns of w.")
+        for c, (own, other) in enumerate(((0, 1), (1, 0))):
+            if out[own, c] < RESPONDS:
+                raise _Wrong(f"channel {c} gives {out[own, c]:.2f} on the "
+                             f"{_COLOUR_NAMES[own]} patch; it should respond there, with at least "
+                             f"{RESPONDS} ({values}).")
+            if out[other, c] > STAYS_DARK:
+                raise _Wrong(f"channel {c} gives {out[other, c]:.2f} on the "
+                             f"{_COLOUR_NAMES[other]} patch; it should stay at {STAYS_DARK:g} or "
+                             f"below there ({values}). A negative weight on a channel that "
+                             f"is strong in the {_COLOUR_NAMES[other]} helps.")
+        return f"{values}: each channel lights up on its own colour only."
+
+    return _verdict(check)
+
+
+# -- 06: nonlinearity and learning ---------------------------------------------------
+
+def _merge_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    # different sizes at every step, so that a transposed matrix shows in the shapes
+    return [(data.random_filters(3, 4, seed=21), np.linspace(-1.0, 1.0, 4),
+             data.random_filters(4, 2, seed=22), np.array([0.5, -0.25])),
+            (data.random_filters(5, 3, seed=23), np.linspace(0.2, -0.4, 3),
+             data.random_filters(3, 6, seed=24), np.linspace(-0.3, 0.3, 6))]
+
+
+def _close(answer: np.ndarray, expected: np.ndarray) -> bool:
+    return answer.shape == expected.shape and _first_difference(answer, expected) is None
+
+
+def _pair(answer: object, what: str) -> tuple[object, object]:
+    if answer is None:
+        raise _Wrong(f"your function returned None. Did you forget `return {what}`?")
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise _Wrong(f"your function should return two arrays, {what}, got "
+                     f"{v.describe(answer)}.")
+    return answer[0], answer[1]
+
+
+def check_merged_conv(func: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                                     tuple[np.ndarray, np.ndarray]]) -> Feedback:
+    """Check ``func(w1, b1, w2, b2)`` -> ``(w, b)``: the one 1x1 convolution that equals
+    two stacked ones without an activation, ``conv1x1(conv1x1(x, w1, b1), w2, b2)``.
+
+    ``w1`` is ``(n_C, n_1)``, ``b1`` ``(n_1,)``, ``w2`` ``(n_1, n_F)``, ``b2`` ``(n_F,)``;
+    the answer is ``w = w1 @ w2``, shape ``(n_C, n_F)``, and ``b = b1 @ w2 + b2``.
+    """
+
+    def check() -> str:
+        for w1, b1, w2, b2 in _merge_cases():
+            w, b = _pair(_call(func, w1, b1, w2, b2), "(w, b)")
+            sizes = f"(with w1 {v.shape_str(w1.shape)} and w2 {v.shape_str(w2.shape)})"
+            expected_w, expected_b = w1 @ w2, b1 @ w2 + b2
+            if isinstance(w, np.ndarray) and w.shape == expected_w.shape[::-1] != w.shape[::-1]:
+                raise _Wrong(f"your w has shape {v.shape_str(w.shape)} but should have shape "
+                             f"{v.shape_str(expected_w.shape)} {sizes}: transposed? The "
+                             "input meets w1 first, then w2.")
+            w = _as_result(w, expected_w, f"your w {sizes}")
+            problem = _first_difference(w, expected_w)
+            if problem:
+                raise _Wrong(f"w {sizes}: {problem} Each pixel is multiplied by w1, then by w2.")
+            b = _as_result(b, expected_b, f"your b {sizes}")
+            if _close(b, b2):
+                raise _Wrong("your b is b2 alone: the first layer's bias b1 goes through the "
+                             "second layer's weights too, as b1 @ w2.")
+            if _close(b, b1 @ w2):
+                raise _Wrong("your b is b1 @ w2: the second layer adds its own bias b2.")
+            problem = _first_difference(b, expected_b)
+            if problem:
+                raise _Wrong(f"b {sizes}: {problem} Work out (x·w1 + b1)·w2 + b2.")
+        return ("w = w1 @ w2 and b = b1 @ w2 + b2: without an activation, two 1×1 layers "
+                "are one.")
+
+    return _verdict(check)
+
+
+def _gradient_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    return [(data.random_volume(4, 5, 3, seed=31), data.random_filters(3, 2, seed=32),
+             np.array([0.1, -0.2]), data.random_volume(4, 5, 2, seed=33)),
+            (data.random_volume(3, 2, 4, seed=34), data.random_filters(4, 3, seed=35),
+             np.array([0.3, 0.0, -0.5]), data.random_volume(3, 2, 3, seed=36))]
+
+
+def _mse_weight_gradient(x: np.ndarray, w: np.ndarray, b: np.ndarray,
+                         y: np.ndarray) -> np.ndarray:
+    z = ops.conv1x1(x, w, b)
+    return ops.conv1x1_backward(x, w, 2 * (z - y) / z.size).dw
+
+
+def check_weight_gradient(func: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                                         np.ndarray]) -> Feedback:
+    """Check ``func(x, w, b, y)`` -> ``dw``, the gradient with respect to ``w`` of the
+    mean squared error ``L = mean((conv1x1(x, w, b) - y) ** 2)``.
+
+    ``x`` is ``(n_H, n_W, n_C)``, ``w`` ``(n_C, n_F)``, ``b`` ``(n_F,)``, ``y``
+    ``(n_H, n_W, n_F)``; ``dw`` has the shape of ``w``.
+    """
+
+    def check() -> str:
+        for x, w, b, y in _gradient_cases():
+            expected = _mse_weight_gradient(x, w, b, y)
+            sizes = f"(with x {v.shape_str(x.shape)} and w {v.shape_str(w.shape)})"
+            answer = _call(func, x, w, b, y)
+            if isinstance(answer, np.ndarray) and answer.shape == expected.shape[::-1]:
+                raise _Wrong(f"your dw has shape {v.shape_str(answer.shape)}, but dw has the "
+                             f"shape of w, {v.shape_str(w.shape)}: transposed? Try X.T @ dz.")
+            answer = _as_result(answer, expected, f"your dw {sizes}")
+            if _first_difference(answer, expected) is None:
+                continue
+            n = y.size
+            mistakes = (
+                (0.5 * expected, "half the answer: the square gives a factor 2, "
+                                 "d(z - y)²/dz = 2(z - y)."),
+                (-expected, "the opposite sign: the error is z - y (prediction minus target)."),
+                (n * expected, f"{n} times the answer: the loss is a mean over the {n} "
+                               "values of z, so divide by their number."),
+                (0.5 * n * expected, f"{n // 2 if n % 2 == 0 else n / 2} times the answer: "
+                                     f"divide by the {n} values of z, and keep the factor 2 "
+                                     "of the square."),
+                (_mse_weight_gradient(x, w, np.zeros_like(b), y),
+                 "the gradient of a layer without bias: z = x·w + b."),
+            )
+            for wrong, hint in mistakes:
+                if _close(answer, wrong):
+                    raise _Wrong(f"your dw {sizes} is {hint}")
+            raise _Wrong(f"dw {sizes}: {_first_difference(answer, expected)} With "
+                         "dz = 2(z - y)/N, dw = X.T @ dz, X the pixels as rows.")
+        return "dw = X.T @ (2(z - y)/N): the gradient of the mean squared error."
+
+    return _verdict(check)
+
+
+# -- 03: shrinking channels ----------------------------------------------------------
+
+SHRINK_EXERCISE = {"n_H": 56, "n_W": 56, "n_C": 256, "n_F": 64}
+"""The layer of the 03 exercise: 64 filters of 1x1x256 shrink 56x56x256 to 56x56x64."""
+
+
+def _real_number(answer: object, what: str) -> numbers.Real:
+    """``answer`` if it is a real number (not a bool); else a :class:`_Wrong` naming ``what``."""
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
+        raise _Wrong(f"{what} should be a whole number, got {v.describe(answer)}.")
+    return answer
+
+
+def check_shrink_multiplies(answer: object) -> Feedback:
+    """Check the multiplications of the 03 exercise's layer (see ``SHRINK_EXERCISE``)."""
+    n_H, n_W, n_C, n_F = (SHRINK_EXERCISE[k] for k in ("n_H", "n_W", "n_C", "n_F"))
+    expected = cost.conv_multiplies(n_H, n_W, 1, n_C, n_F)
+    mistakes = {
+        n_C * n_F: (f"that is the work at one pixel ({n_C}·{n_F}); the filters visit all "
+                    f"{n_H}·{n_W} pixels."),
+        cost.conv_params(1, n_C, n_F): ("that is the number of parameters; count the "
+                                        "multiplications done at every pixel."),
+        n_H * n_W * n_F: (f"that counts the output values; each one is a dot product of "
+                          f"{n_C} multiplications."),
+        n_H * n_W * n_C: (f"that counts the input values; each one is multiplied by each of "
+                          f"the {n_F} filters."),
+        n_H * n_W * n_C * n_C: (f"that keeps all {n_C} channels; this layer has {n_F} "
+                                "filters."),
+    }
+
+    def check() -> str:
+        _real_number(answer, "the answer")
+        if answer == expected:
+            return (f"{n_H}·{n_W}·{n_F}·{n_C} = {expected:,}: at each of the {n_H}·{n_W} "
+                    f"pixels, {n_F} dot products of {n_C} multiplications.")
+        raise _Wrong(mistakes.get(answer) or
+                     f"{answer} is not it. Count the pixels (n_H·n_W), times the filters "
+                     "(n_F), times the multiplications of one dot product (n_C).")
+
+    return _verdict(check)
+
+
+def _pool_and_shrink_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    return [(data.random_volume(6, 8, 3, seed=31), data.random_filters(3, 2, seed=32),
+             np.array([0.1, -0.2])),
+            # square w: the transposed w has the right shape, only its values give it away
+            (data.random_volume(4, 4, 5, seed=33), data.random_filters(5, 5, seed=34),
+             np.linspace(-0.3, 0.3, 5)),
+            (data.random_volume(2, 10, 1, seed=35), data.random_filters(1, 3, seed=36),
+             np.zeros(3))]
+
+
+def _pool_and_shrink_mistake(answer: np.ndarray, x: np.ndarray, w: np.ndarray,
+                             b: np.ndarray) -> str | None:
+    """A hint for the usual mistakes, when ``answer`` is one of them."""
+    pooled = ops.pool2d(x, 2, 2, "max")
+    candidates = [
+        (ops.conv1x1(pooled, w, b), "your values are right before the ReLU: apply max(z, 0)."),
+        (ops.pool2d(ops.relu(ops.conv1x1(x, w, b)), 2, 2, "max"),
+         "you applied the 1×1 convolution first and pooled its output: pool first, then "
+         "apply the 1×1 convolution to the pooled volume."),
+        (ops.relu(ops.conv1x1(ops.pool2d(x, 2, 2, "average"), w, b)),
+         "you averaged each window: max pooling keeps its largest value."),
+        (ops.relu(ops.conv1x1(pooled, w)), "you left out the bias b."),
+        (pooled, "you pooled, then stopped: apply the 1×1 convolution and the ReLU."),
+    ]
+    if w.shape[0] == w.shape[1]:
+        candidates.append((ops.relu(ops.conv1x1(pooled, w.T, b)),
+                           "you multiplied by w transposed: w has shape (n_C, n_F) already."))
+    for values, hint in candidates:
+        if values.shape == answer.shape and _first_difference(answer, values) is None:
+            return hint
+    return None
+
+
+def check_pool_and_shrink(func: Callable[[np.ndarray, np.ndarray, np.ndarray],
+                                         np.ndarray]) -> Feedback:
+    """Check ``func(x, w, b)``: 2x2 max pooling with stride 2, then the ReLU of the 1x1
+    convolution by ``w`` plus ``b``.
+
+    ``x`` is ``(n_H, n_W, n_C)`` with even ``n_H`` and ``n_W``, ``w`` is ``(n_C, n_F)``,
+    ``b`` is ``(n_F,)``; the result should be ``(n_H/2, n_W/2, n_F)``.
+    """
+
+    def check() -> str:
+        for x, w, b in _pool_and_shrink_cases():
+            n_H, n_W, n_C = x.shape
+            n_F = w.shape[1]
+            where = (f"for x of shape {v.shape_str(x.shape)} and w of shape "
+                     f"{v.shape_str(w.shape)}")
+            answer = _call(func, x, w, b)
+            expected = ops.relu(ops.conv1x1(ops.pool2d(x, 2, 2, "max"), w, b))
+            if isinstance(answer, np.ndarray) and answer.shape == (n_H, n_W, n_F):
+                raise _Wrong(f"your result {where} has shape {v.shape_str(answer.shape)}: the "
+                             f"1×1 convolution is there, the pooling is not (it halves n_H "
+                             f"and n_W).")
+            if isinstance(answer, np.ndarray) and n_C != n_F \
+                    and answer.shape == (n_H // 2, n_W // 2, n_C):
+                raise _Wrong(f"your result {where} has shape {v.shape_str(answer.shape)}: "
+                             f"pooled, but still {n_C} channels. Apply the 1×1 convolution "
+                             f"and the ReLU to the pooled volume.")
+            answer = _as_result(answer, expected, f"your result {where}")
+            if _first_difference(answer, expected) is not None:
+                raise _Wrong(_pool_and_shrink_mistake(answer, x, w, b) or
+                             f"{where}, {_first_difference(answer, expected)}")
+        return ("(n_H, n_W, n_C) → (n_H/2, n_W/2, n_F): the pooling halved n_H and n_W, "
+                "the 1×1 convolution took n_C to n_F.")
+
+    return _verdict(check)
+
+
+# -- 07: bottlenecks -----------------------------------------------------------------
+
+BOTTLENECK_EXERCISE = {"n_H": 28, "n_W": 28, "n_C": 192, "f": 3, "n_F": 128, "n_B": 96}
+"""Inception (3a)'s 3x3 branch (Szegedy et al., arXiv:1409.4842, Table 1): 28x28x192,
+a 1x1 convolution to 96 channels, then a 3x3 convolution to 128."""
+
+BOTTLENECK_WIDTH_EXERCISE = {"n_H": 28, "n_W": 28, "n_C": 192, "f": 5, "n_F": 32}
+"""Inception (3a)'s 5x5 branch, whose bottleneck width the 07 exercise asks for."""
+
+
+def check_bottleneck_multiplies(answer: object) -> Feedback:
+    """Check the multiplications of the bottleneck of ``BOTTLENECK_EXERCISE``."""
+    e = BOTTLENECK_EXERCISE
+    n_H, n_W, n_C, f, n_F, n_B = (e[k] for k in ("n_H", "n_W", "n_C", "f", "n_F", "n_B"))
+    c = cost.bottleneck_cost(n_H, n_W, n_C, f, n_F, n_B)
+    mistakes = {
+        c.direct_multiplies: (f"that is the direct {f}×{f} convolution on the {n_C} "
+                              f"channels; the bottleneck's {f}×{f} convolution sees only "
+                              f"{n_B}, and the 1×1 convolution comes first."),
+        c.reduce_multiplies: (f"that is the 1×1 convolution only; add the {f}×{f} "
+                              f"convolution that follows it."),
+        c.spatial_multiplies: (f"that is the {f}×{f} convolution only; add the 1×1 "
+                               "convolution before it."),
+        c.reduce_multiplies + c.direct_multiplies: (
+            f"the {f}×{f} convolution comes after the 1×1 one, so its filters are "
+            f"{f}×{f}×{n_B}, not {f}×{f}×{n_C}."),
+        c.reduce_multiplies + cost.conv_multiplies(n_H, n_W, 1, n_B, n_F): (
+            f"each output of the {f}×{f} convolution needs {f}·{f}·{n_B} multiplications, "
+            f"not {n_B}."),
+        c.bottleneck_params: "that is the number of parameters; count the multiplications.",
+    }
+
+    def check() -> str:
+        _real_number(answer, "the answer")
+        if answer == c.bottleneck_multiplies:
+            return (f"{n_H}·{n_W}·{n_B}·{n_C} + {n_H}·{n_W}·{n_F}·{f}²·{n_B} = "
+                    f"{c.reduce_multiplies:,} + {c.spatial_multiplies:,} = "
+                    f"{c.bottleneck_multiplies:,}, {c.multiply_ratio:.2f}× fewer than the "
+                    f"direct {c.direct_multiplies:,}.")
+        raise _Wrong(mistakes.get(answer) or
+                     f"{answer} is not it. Add the 1×1 convolution {n_C} → {n_B} and the "
+                     f"{f}×{f} convolution {n_B} → {n_F}, each n_H·n_W·n_F·f·f·n_C.")
+
+    return _verdict(check)
+
+
+def check_bottleneck_width(answer: object) -> Feedback:
+    """Check the largest ``n_B`` for which the bottleneck of ``BOTTLENECK_WIDTH_EXERCISE``
+    needs at most a tenth of the direct convolution's multiplications."""
+    e = BOTTLENECK_WIDTH_EXERCISE
+    n_H, n_W, n_C, f, n_F = (e[k] for k in ("n_H", "n_W", "n_C", "f", "n_F"))
+    costs = {n_B: cost.bottleneck_cost(n_H, n_W, n_C, f, n_F, n_B)
+             for n_B in range(1, n_C + 1)}
+    direct = costs[1].direct_multiplies
+    expected = max(n_B for n_B, c in costs.items() if 10 * c.bottleneck_multiplies <= direct)
+
+    def check() -> str:
+        _real_number(answer, "n_B")
+        if not float(answer).is_integer():
+            raise _Wrong(f"n_B is a number of channels: a whole number, got {answer}.")
+        n_B = int(answer)
+        if n_B < 1:
+            raise _Wrong(f"the bottleneck needs at least one channel, got {n_B}.")
+        if n_B > n_C:
+            raise _Wrong(f"{n_B} channels is wider than the input's {n_C}: no bottleneck.")
+        c = costs[n_B]
+        if n_B == expected:
+            above = costs[n_B + 1]
+            return (f"n_B = {n_B}: {c.bottleneck_multiplies:,} multiplications, "
+                    f"{c.multiply_ratio:.2f}× fewer than the direct {direct:,}; one more "
+                    f"channel and it is only {above.multiply_ratio:.2f}×.")
+        if n_B < expected:
+            raise _Wrong(f"n_B = {n_B} fits ({c.multiply_ratio:.2f}× fewer), but a wider "
+                         "bottleneck fits too: find the largest.")
+        raise _Wrong(f"with n_B = {n_B} the bottleneck needs {c.bottleneck_multiplies:,} "
+                     f"multiplications, only {c.multiply_ratio:.2f}× fewer than the direct "
+                     f"{direct:,}: more than a tenth.")
+
+    return _verdict(check)

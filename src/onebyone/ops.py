@@ -232,3 +232,161 @@ def fiber_dot(x: np.ndarray, w: np.ndarray, i: int, j: int, bias: float = 0.0) -
     total = float(products.sum() + bias)
     activation = float(relu(np.array(total)))
     return FiberDot(values, weights, products, total, activation)
+
+
+# -- 08: global average pooling ------------------------------------------------------
+
+def global_average_pool(x: np.ndarray) -> np.ndarray:
+    """Global average pooling: the mean of each channel over all pixels.
+
+    The head of Network in Network: each of the ``n_C`` feature maps becomes one number
+    (with ``n_C`` = number of classes, one score per class). No parameters.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(n_H, n_W, n_C)`` or ``(m, n_H, n_W, n_C)``
+
+    Returns
+    -------
+    ndarray, shape ``(n_C,)`` or ``(m, n_C)``
+        float32 for float32 input, float64 otherwise (integers count as float64).
+        A NaN in a channel makes that channel's mean NaN; inf propagates as in numpy.
+    """
+    x = _volume(x)
+    # average in the float dtype: an integer sum could overflow in the input's own dtype
+    return x.astype(v.float_dtype(x), copy=False).mean(axis=(-3, -2))
+
+
+# -- 03: pooling ---------------------------------------------------------------------
+
+POOL_MODES = ("max", "average")
+
+
+def pool2d(x: np.ndarray, f: int = 2, stride: int = 2, mode: str = "max") -> np.ndarray:
+    """Pooling over f x f windows, each channel on its own: shrinks n_H and n_W, keeps n_C.
+
+    No parameters and no mixing of channels (a 1x1 convolution does the opposite: it
+    keeps n_H and n_W and changes n_C). No padding: a window that would run past the
+    edge is left out. Vectorized like :func:`conv2d`: one strided slice per window
+    offset (``f*f`` of them), never a Python loop over pixels.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(n_H, n_W, n_C)`` or ``(m, n_H, n_W, n_C)``
+    f : int, >= 1, the window is f x f
+    stride : int, >= 1
+    mode : ``"max"`` or ``"average"``
+
+    Returns
+    -------
+    ndarray, shape ``(..., n_H_out, n_W_out, n_C)``
+        with ``n_H_out = (n_H - f) // stride + 1`` (likewise for width). float32 for
+        float32 input, float64 otherwise (integers count as float64). A NaN in a window
+        makes that output NaN in both modes; inf propagates as in numpy (a window
+        holding both +inf and -inf averages to NaN, without a warning).
+    """
+    x = _volume(x)
+    f = v.integer("f", f)
+    stride = v.integer("stride", stride)
+    if not isinstance(mode, str):
+        raise TypeError(f"mode must be 'max' or 'average', got {v.describe(mode)}")
+    if mode not in POOL_MODES:
+        raise ValueError(f"mode must be 'max' or 'average', got {mode!r}")
+    n_H, n_W = x.shape[-3], x.shape[-2]
+    if f > min(n_H, n_W):
+        raise ValueError(f"f must be at most the height and width of x, got f={f} for x of "
+                         f"shape {v.shape_str(x.shape)}")
+    n_H_out = (n_H - f) // stride + 1
+    n_W_out = (n_W - f) // stride + 1
+    # extent of the strided slices that pick one window offset for every output pixel
+    rows = stride * (n_H_out - 1) + 1
+    cols = stride * (n_W_out - 1) + 1
+    batch = x.astype(v.float_dtype(x), copy=False)
+    out = batch[..., 0:rows:stride, 0:cols:stride, :].copy()  # a copy: never a view of x
+    combine = np.maximum if mode == "max" else np.add
+    with np.errstate(invalid="ignore"):  # +inf + -inf is NaN, as documented: no warning
+        for di in range(f):
+            for dj in range(f):
+                if di or dj:
+                    combine(out, batch[..., di:di + rows:stride, dj:dj + cols:stride, :],
+                            out=out)
+    if mode == "average":
+        out /= f * f
+    return out
+
+
+# -- 06: backward passes (gradients for learning) ------------------------------------
+
+class Conv1x1Gradients(NamedTuple):
+    """The gradients of a loss with respect to the inputs of :func:`conv1x1`."""
+
+    dx: np.ndarray
+    """∂L/∂x, the shape of ``x``"""
+    dw: np.ndarray
+    """∂L/∂w, the shape of ``w``"""
+    db: np.ndarray
+    """∂L/∂b, shape ``(n_F,)``"""
+
+
+def conv1x1_backward(x: np.ndarray, w: np.ndarray, dz: np.ndarray) -> Conv1x1Gradients:
+    """Backward pass of ``z = conv1x1(x, w, b)``: from ``dz = ∂L/∂z`` to ``(dx, dw, db)``.
+
+    With the pixels as the rows of ``X = x.reshape(-1, n_C)`` and ``D = dz.reshape(-1,
+    n_F)``, ``z = X @ w + b`` gives ``dx = D @ w.T``, ``dw = X.T @ D`` (a sum over all
+    pixels and images) and ``db = D.sum(axis=0)``. The bias itself is not needed.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(n_H, n_W, n_C)`` or ``(m, n_H, n_W, n_C)``, the layer's input
+    w : ndarray, shape ``(n_C, n_F)`` or ``(1, 1, n_C, n_F)``
+    dz : ndarray, the shape of ``z``: ``(n_H, n_W, n_F)`` or ``(m, n_H, n_W, n_F)``
+
+    Returns
+    -------
+    Conv1x1Gradients
+        ``(dx, dw, db)`` with the shapes of ``x``, ``w`` and ``(n_F,)``; dtype rules as in
+        :func:`conv1x1`. NaN and inf propagate as in numpy matrix products.
+    """
+    x = _volume(x)
+    matrix = _filter_matrix(w, x)
+    z_shape = (*x.shape[:-1], matrix.shape[1])
+    dz = v.real_array("dz", dz, ndim=(x.ndim,), layout="the shape of z = conv1x1(x, w, b)")
+    if dz.shape != z_shape:
+        raise ValueError(f"dz must have the shape of z = conv1x1(x, w, b), "
+                         f"{v.shape_str(z_shape)}, got shape {v.shape_str(dz.shape)}")
+    dtype = v.float_dtype(x, matrix, dz)
+    pixels = x.reshape(-1, x.shape[-1]).astype(dtype, copy=False)
+    grad = dz.reshape(-1, matrix.shape[1]).astype(dtype, copy=False)
+    matrix = matrix.astype(dtype, copy=False)
+    return Conv1x1Gradients(dx=(grad @ matrix.T).reshape(x.shape),
+                            dw=(pixels.T @ grad).reshape(w.shape),
+                            db=grad.sum(axis=0))
+
+
+def relu_backward(z: np.ndarray, da: np.ndarray) -> np.ndarray:
+    """Backward pass of ``a = relu(z)``: from ``da = ∂L/∂a`` to ``∂L/∂z``, any shape.
+
+    The gradient passes where ``z > 0`` and is 0 where ``z <= 0`` (at exactly 0 the
+    ReLU has no derivative; 0 is the usual choice, PyTorch's too).
+
+    Parameters
+    ----------
+    z : ndarray, the ReLU's input
+    da : ndarray, the same shape as ``z``
+
+    Returns
+    -------
+    ndarray, the shape of ``z``
+        float32 if both inputs are float32, float64 otherwise (integers count as
+        float64). NaN where ``z`` is NaN; a NaN or inf in ``da`` passes only where
+        ``z > 0``; ``z = +inf`` passes ``da``, ``z = -inf`` gives 0.
+    """
+    z = v.real_array("z", z)
+    da = v.real_array("da", da)
+    if da.shape != z.shape:
+        raise ValueError(f"da must have the shape of z, {v.shape_str(z.shape)}, "
+                         f"got shape {v.shape_str(da.shape)}")
+    dtype = v.float_dtype(z, da)
+    dz = np.where(z > 0, da, 0).astype(dtype)
+    # NaN > 0 is False: without this, a NaN in z would silently give a gradient of 0
+    return np.asarray(np.where(np.isnan(z), np.nan, dz).astype(dtype))

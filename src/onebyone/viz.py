@@ -10,11 +10,13 @@ from __future__ import annotations
 import io
 import math
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from onebyone import _validate as v
+from onebyone.cost import BottleneckCost
 from onebyone.ops import fiber_dot
 
 CMAP = "cividis"
@@ -158,5 +160,494 @@ def to_png(fig: Figure) -> bytes:
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {v.describe(fig)}")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    # light compression: encoding is much of a redraw's time, for ~10% larger files
+    fig.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
+
+
+# -- 04: a 1x1 convolution as one matrix product ---------------------------------------
+
+MAX_MATMUL_ROWS = 64
+"""conv1x1_as_matmul draws at most this many pixels (rows of the matrix)..."""
+MAX_MATMUL_CHANNELS = 12
+"""... and at most this many input channels and filters: it is a figure for small examples."""
+_DEPTH_STEP = 0.45  # how far each channel of a volume is drawn behind the previous one
+_HIGHLIGHT = "tab:red"
+
+
+def _outline(ax, left: float, top: float, width: float, height: float, zorder: float) -> None:
+    ax.plot([left, left + width, left + width, left, left],
+            [top, top, top + height, top + height, top],
+            color=_HIGHLIGHT, linewidth=2, zorder=zorder, solid_joinstyle="miter")
+
+
+def _cells(ax, matrix: np.ndarray, left: float, top: float, vmin: float, vmax: float,
+           zorder: float) -> None:
+    """Draw ``matrix`` with one unit square per value, row 0 at ``top`` (y grows down)."""
+    rows, cols = matrix.shape
+    ax.pcolormesh(left + np.arange(cols + 1), top + np.arange(rows + 1), matrix, cmap=CMAP,
+                  vmin=vmin, vmax=vmax, edgecolors="white", linewidth=0.4, zorder=zorder)
+
+
+def _volume_cards(ax, volume: np.ndarray, left: float, top: float, vmin: float, vmax: float,
+                  pixel: tuple[int, int] | None) -> None:
+    """Draw a volume as its channels stacked front to back, channel 0 in front at
+    (``left``, ``top``), each further channel up and to the right."""
+    n_C = volume.shape[2]
+    for c in reversed(range(n_C)):  # back to front, so that channel 0 stays visible
+        shift = c * _DEPTH_STEP
+        zorder = 2 * (n_C - c)
+        _cells(ax, volume[:, :, c], left + shift, top - shift, vmin, vmax, zorder)
+        if pixel is not None:
+            # one outline per channel: together they show the pixel's fibre going back
+            _outline(ax, left + shift + pixel[1], top - shift + pixel[0], 1, 1, zorder + 1)
+
+
+def conv1x1_as_matmul(x: np.ndarray, w: np.ndarray,
+                      pixel: tuple[int, int] | None = None) -> Figure:
+    """A 1x1 convolution drawn as reshape, one matrix product, and reshape back.
+
+    Left to right: the volume ``x`` (its channels stacked front to back); the same
+    numbers as a ``(n_H*n_W, n_C)`` matrix, one row per pixel (``x.reshape(-1, n_C)``);
+    times the ``(n_C, n_F)`` filter matrix ``w``; equals the ``(n_H*n_W, n_F)`` matrix
+    ``z``, one row per pixel; reshaped back to the ``(n_H, n_W, n_F)`` output. Every
+    number is a coloured cell; the volume and its matrix share one colour scale, as do
+    the output and its matrix.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(n_H, n_W, n_C)``
+        At most ``MAX_MATMUL_ROWS`` pixels and ``MAX_MATMUL_CHANNELS`` channels.
+    w : ndarray, shape ``(n_C, n_F)``
+        At most ``MAX_MATMUL_CHANNELS`` filters.
+    pixel : (int, int), optional
+        A pixel ``(i, j)`` to outline everywhere it goes: its fibre in ``x``, row
+        ``i*n_W + j`` of both matrices, and its fibre in the output.
+
+    Returns
+    -------
+    Figure
+        NaN values are drawn as empty cells; inf values saturate the colour scale.
+    """
+    x = v.real_array("x", x, ndim=(3,), layout="(n_H, n_W, n_C)")
+    w = v.real_array("w", w, ndim=(2,), layout="(n_C, n_F)")
+    n_H, n_W, n_C = x.shape
+    n_F = w.shape[1]
+    if w.shape[0] != n_C:
+        raise ValueError(f"w has {w.shape[0]} input channels but x has {n_C} channels "
+                         f"(x has shape {v.shape_str(x.shape)})")
+    if n_H * n_W > MAX_MATMUL_ROWS or max(n_C, n_F) > MAX_MATMUL_CHANNELS:
+        raise ValueError(
+            f"this figure is for small examples: at most {MAX_MATMUL_ROWS} pixels and "
+            f"{MAX_MATMUL_CHANNELS} channels or filters, got x of shape "
+            f"{v.shape_str(x.shape)} and w of shape {v.shape_str(w.shape)}")
+    if pixel is not None:
+        if not isinstance(pixel, tuple) or len(pixel) != 2:
+            raise TypeError(f"pixel must be a tuple (i, j), got {v.describe(pixel)}")
+        for name, index, size in (("pixel[0]", pixel[0], n_H), ("pixel[1]", pixel[1], n_W)):
+            v.integer(name, index, minimum=0)
+            if index >= size:
+                raise ValueError(f"{name} must be < {size} (x has shape "
+                                 f"{v.shape_str(x.shape)}), got {index}")
+        pixel = (int(pixel[0]), int(pixel[1]))
+
+    matrix = x.reshape(n_H * n_W, n_C).astype(np.float64)
+    weights = w.astype(np.float64)
+    z = matrix @ weights
+    output = z.reshape(n_H, n_W, n_F)
+
+    def scale(a: np.ndarray) -> tuple[float, float]:
+        finite = a[np.isfinite(a)]
+        return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+
+    x_scale, w_scale, z_scale = scale(matrix), scale(weights), scale(z)
+
+    # panels side by side, in units of one cell; each sits centred in a slot wide
+    # enough for its caption, with the operator written in the gap before it. Text
+    # has a size in inches, so gaps and margins are set in inches, then turned to cells.
+    rows = n_H * n_W
+    volume_size = (n_W + (n_C - 1) * _DEPTH_STEP, n_H + (n_C - 1) * _DEPTH_STEP)
+    output_size = (n_W + (n_F - 1) * _DEPTH_STEP, n_H + (n_F - 1) * _DEPTH_STEP)
+    height = max(rows, volume_size[1], output_size[1])
+    top_margin, bottom_margin = 0.6, 0.45 if pixel is not None else 0.15  # inches
+    cell = min(0.2, 5.0 / height)  # inches per cell: at most 5 inches of panels
+    panels = [(volume_size, "", f"x\n{n_H}×{n_W}×{n_C}"),
+              ((n_C, rows), "reshape\n→", f"pixels × channels\n{rows}×{n_C}"),
+              ((n_F, n_C), "@", f"w\n{n_C}×{n_F}"),
+              ((n_F, rows), "=", f"pixels × filters\n{rows}×{n_F}"),
+              (output_size, "reshape\n→", f"output\n{n_H}×{n_W}×{n_F}")]
+    gaps = {"": 0.1, "@": 0.3, "=": 0.3, "reshape\n→": 0.9}  # inches
+    slot_min = 1.2 / cell
+    top = top_margin / cell
+    lefts, tops, texts, cursor = [], [], [], 0.0
+    for (width, panel_height), operator, caption in panels:
+        gap = gaps[operator] / cell
+        slot = max(width + 0.2 / cell, slot_min)
+        if operator:
+            texts.append((cursor + gap / 2, top + height / 2, operator, 13, "center"))
+        cursor += gap
+        lefts.append(cursor + (slot - width) / 2)
+        tops.append(top + (height - panel_height) / 2)
+        texts.append((cursor + slot / 2, tops[-1] - 0.1 / cell, caption, 10, "bottom"))
+        cursor += slot
+    total_width = cursor + 0.1 / cell
+    total_height = top + height + bottom_margin / cell
+
+    fig = Figure(figsize=(total_width * cell, total_height * cell), dpi=DPI)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, total_width)
+    ax.set_ylim(total_height, 0)  # y grows downwards, like row indices
+    ax.set_axis_off()
+    for x_text, y_text, text, size, va in texts:
+        ax.text(x_text, y_text, text, ha="center", va=va, fontsize=size, linespacing=1.1)
+
+    # a volume's front channel sits at the bottom left of its drawing
+    x_depth, output_depth = (n_C - 1) * _DEPTH_STEP, (n_F - 1) * _DEPTH_STEP
+    _volume_cards(ax, x, lefts[0], tops[0] + x_depth, *x_scale, pixel)
+    _cells(ax, matrix, lefts[1], tops[1], *x_scale, zorder=1)
+    _cells(ax, weights, lefts[2], tops[2], *w_scale, zorder=1)
+    _cells(ax, z, lefts[3], tops[3], *z_scale, zorder=1)
+    _volume_cards(ax, output, lefts[4], tops[4] + output_depth, *z_scale, pixel)
+    if pixel is not None:
+        i, j = pixel
+        row = i * n_W + j
+        _outline(ax, lefts[1], tops[1] + row, n_C, 1, zorder=3)
+        _outline(ax, lefts[3], tops[3] + row, n_F, 1, zorder=3)
+        ax.text(total_width / 2, total_height - 0.1 / cell,
+                f"pixel ({i}, {j}) → row {i}·{n_W} + {j} = {row} of both matrices → "
+                f"pixel ({i}, {j}) of the output", ha="center", va="bottom", fontsize=10,
+                color=_HIGHLIGHT)
+    return fig
+
+
+# -- 03: volumes side by side, at one scale ------------------------------------------
+
+MONTAGES_MAX_WIDTH = 900
+"""Screen pixels: the montages of :func:`montages` together are this wide, at most."""
+
+
+def _screen_image(grid: np.ndarray, width: int, height: int) -> np.ndarray:
+    """A montage grid coloured with ``CMAP`` and resized to ``height x width`` RGB pixels.
+
+    Shrinking averages the pixels that fall into one (so many small tiles stay
+    readable); enlarging repeats pixels (so they stay crisp). NaN is white, like the
+    figure; the colour scale spans the finite values, and inf saturates it.
+    """
+    from PIL import Image  # Pillow comes with matplotlib
+
+    finite = grid[np.isfinite(grid)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    scaled = (grid - low) / (high - low) if high > low else np.where(np.isnan(grid), grid, 0.5)
+    colours = matplotlib.colormaps[CMAP].with_extremes(bad="white")
+    rgb = colours(scaled, bytes=True)[..., :3]
+    shrink = width < grid.shape[1]
+    method = Image.Resampling.BOX if shrink else Image.Resampling.NEAREST
+    return np.asarray(Image.fromarray(rgb).resize((width, height), method))
+
+
+def montages(*volumes: np.ndarray, titles: list[str] | None = None,
+             max_height: int = 224) -> Figure:
+    """Volumes side by side, each as one montage of its channels (:func:`montage_grid`).
+
+    Every montage is drawn at the same size per pixel of the volumes, so that a volume
+    with a smaller height and width (after pooling) looks smaller, and one with fewer
+    channels (after a 1x1 convolution) has fewer tiles of the same size. Each is
+    coloured and resized to its size on screen once, here, and placed on the figure
+    pixel for pixel (``Figure.figimage``): far quicker to redraw than axes that
+    resample a large image.
+
+    Parameters
+    ----------
+    *volumes : ndarray, shape ``(n_H, n_W, n_C)`` each
+        Real numbers. Each volume has its own colour scale (shared by its channels),
+        from its smallest to its largest finite value; inf saturates the scale and NaN
+        is drawn white, like the gaps between tiles.
+    titles : list of str, optional, one per volume
+        By default each volume is titled with its shape, e.g. ``28×28×192``.
+    max_height : int
+        Screen pixels: the tallest montage is drawn this high, unless all of them would
+        then be wider than ``MONTAGES_MAX_WIDTH``. Smaller pictures redraw faster.
+
+    Returns
+    -------
+    Figure
+        ``fig.images`` holds the montages, left to right, as RGB arrays of their size on
+        screen; the texts of its one axes, ``fig.axes[0].texts``, are their titles.
+    """
+    if not volumes:
+        raise TypeError("montages needs at least one volume, got none")
+    grids = [montage_grid(v.real_array(f"volumes[{k}]", volume, ndim=(3,),
+                                       layout="(n_H, n_W, n_C)"))
+             for k, volume in enumerate(volumes)]
+    if titles is None:
+        titles = ["×".join(str(n) for n in volume.shape) for volume in volumes]
+    elif isinstance(titles, str) or len(titles) != len(grids) \
+            or not all(isinstance(t, str) for t in titles):
+        raise ValueError(f"titles must be a list of {len(grids)} strings, got {titles!r}")
+    max_height = v.integer("max_height", max_height)
+    # screen pixels: the titles' lines above, a margin around, a gap between, and a
+    # slot wide enough for a title even when its montage is narrow
+    title_space = 12 + 14 * max(title.count("\n") + 1 for title in titles)
+    margin, gap, min_slot = 8, 24, 176
+    widths = np.array([grid.shape[1] for grid in grids])
+    heights = np.array([grid.shape[0] for grid in grids])
+    scale = min(max_height / heights.max(),  # screen pixels per volume pixel
+                (MONTAGES_MAX_WIDTH - 2 * margin - gap * (len(grids) - 1)) / widths.sum())
+    sizes = [(max(1, round(w * scale)), max(1, round(h * scale)))
+             for w, h in zip(widths, heights, strict=True)]
+    slots = [max(width, min_slot) for width, _ in sizes]
+    fig_width = 2 * margin + sum(slots) + gap * (len(grids) - 1)
+    fig_height = max(height for _, height in sizes) + title_space + margin
+    fig = Figure(figsize=(fig_width / DPI, fig_height / DPI), dpi=DPI)
+    # an empty axes over the whole figure, for the titles: Jupyter does not display a
+    # figure without axes
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    left = margin
+    for grid, (width, height), slot, title in zip(grids, sizes, slots, titles, strict=True):
+        # whole pixels, from the bottom left corner: top-aligned, centred in its slot
+        fig.figimage(_screen_image(grid, width, height), xo=left + (slot - width) // 2,
+                     yo=fig_height - title_space - height, origin="upper")
+        ax.text((left + slot / 2) / fig_width, 1 - 4 / fig_height, title, ha="center",
+                va="top", fontsize=10)
+        left += slot + gap
+    return fig
+
+
+# -- 07: what a bottleneck saves -----------------------------------------------------
+
+def _compact(n: int) -> str:
+    """``120422400`` -> ``"120.4 M"``: a count short enough for a bar label."""
+    for suffix, size in (("G", 10**9), ("M", 10**6), ("k", 10**3)):
+        if n >= size:
+            return f"{n / size:.1f} {suffix}"
+    return str(n)
+
+
+def fewer_or_more(ratio: float) -> str:
+    """``9.677`` -> ``"9.68× fewer"``, ``0.25`` -> ``"4.00× more"``: a ratio of costs,
+    old / new, said the way round that reads best. ``ratio`` must be positive and finite."""
+    ratio = v.real_number("ratio", ratio)
+    if not 0 < ratio < math.inf:
+        raise ValueError(f"ratio must be positive and finite, got {ratio}")
+    return f"{ratio:.2f}× fewer" if ratio >= 1 else f"{1 / ratio:.2f}× more"
+
+
+def cost_bars(cost: BottleneckCost) -> Figure:
+    """Bar charts of an f x f layer's cost: direct, and behind a 1x1 bottleneck.
+
+    Two panels, multiplications and parameters; in each, the direct layer's bar beside
+    the bottleneck's, whose bar stacks the 1x1 "reduce" part under the f x f part.
+    The titles say how many times fewer (or more) the bottleneck needs.
+
+    Parameters
+    ----------
+    cost : :class:`onebyone.cost.BottleneckCost`, from :func:`onebyone.cost.bottleneck_cost`
+
+    Returns
+    -------
+    Figure
+    """
+    if not isinstance(cost, BottleneckCost):
+        raise TypeError(f"cost must be a BottleneckCost (from cost.bottleneck_cost), "
+                        f"got {v.describe(cost)}")
+    colours = [matplotlib.colormaps[CMAP](t) for t in (0.1, 0.55, 0.9)]
+    fig = Figure(figsize=(7.6, 3.4), dpi=DPI)
+    fig.subplots_adjust(left=0.04, right=0.98, bottom=0.22, top=0.86, wspace=0.12)
+    axes = fig.subplots(1, 2)
+    panels = (("multiplications", cost.direct_multiplies, cost.reduce_multiplies,
+               cost.spatial_multiplies),
+              ("parameters", cost.direct_params, cost.reduce_params, cost.spatial_params))
+    for ax, (what, direct, reduce, spatial) in zip(axes, panels, strict=True):
+        bottleneck = reduce + spatial
+        ax.bar([0], [direct], color=colours[0], label="direct f×f")
+        ax.bar([1], [reduce], color=colours[1], label="1×1 reduce")
+        ax.bar([1], [spatial], bottom=[reduce], color=colours[2], label="f×f after it")
+        top = max(direct, bottleneck)
+        for x, total in ((0, direct), (1, bottleneck)):
+            ax.text(x, total + 0.02 * top, _compact(total), ha="center", va="bottom")
+        ax.set_ylim(0, 1.15 * top)
+        ax.set_xticks([0, 1], ["direct", "bottleneck"])
+        ax.set_yticks([])  # the labels on the bars give the values
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.set_title(f"{what}: {fewer_or_more(direct / bottleneck)}", fontsize=11)
+    # below the panels: inside them it could hide a bar
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=3,
+               fontsize=9, frameon=False)
+    return fig
+
+
+# -- 05, 06: photos, learning curves, decision maps -------------------------------------
+
+_IMAGE_LAYOUT = "(n_H, n_W) grey or (n_H, n_W, 3) RGB"
+
+
+def _displayable(name: str, image: object) -> np.ndarray:
+    """An image as float values in [0, 1]: uint8 is read as 0..255, the rest as 0..1."""
+    image = v.real_array(name, image, ndim=(2, 3), layout=_IMAGE_LAYOUT)
+    if image.ndim == 3 and image.shape[2] != 3:
+        raise ValueError(f"{name} must have 3 colour channels (red, green, blue) or be 2-D, "
+                         f"got shape {v.shape_str(image.shape)}")
+    scaled = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    # NaN drawn black; clipping keeps what a screen can show (and imshow accepts)
+    return np.clip(np.nan_to_num(scaled, nan=0.0), 0.0, 1.0)
+
+
+def show_images(*images: np.ndarray, titles: list[str] | None = None) -> Figure:
+    """Photos or channels side by side, as a screen shows them.
+
+    Parameters
+    ----------
+    *images : ndarray, shape ``(n_H, n_W, 3)`` (red, green, blue) or ``(n_H, n_W)`` (grey)
+        uint8 images (photos) are read as 0 (black) to 255 (white), all others as 0
+        to 1, as matplotlib does; values beyond are clipped, NaN is drawn black, +inf
+        white and -inf black. A 2-D image is drawn in shades of grey from black (0) to
+        white (1), not with :data:`CMAP`: it is a grey picture, not a map of values.
+    titles : list of str, optional, one per image
+
+    Returns
+    -------
+    Figure
+    """
+    if not images:
+        raise TypeError("show_images needs at least one image, got none")
+    shown = [_displayable(f"images[{k}]", image) for k, image in enumerate(images)]
+    if titles is not None and (isinstance(titles, str) or len(titles) != len(shown)):
+        raise ValueError(f"titles must be a list of {len(shown)} strings, got {titles!r}")
+    n = len(shown)
+    aspect = max(image.shape[0] / image.shape[1] for image in shown)
+    panel = 2.6  # inches per image: small enough for four in a row
+    title_space = 0.35 if titles is not None else 0.05
+    fig = Figure(figsize=(panel * n, panel * aspect + title_space), dpi=DPI)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01,
+                        top=1 - title_space / (panel * aspect + title_space), wspace=0.04)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for k, (ax, image) in enumerate(zip(axes, shown, strict=True)):
+        ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
+        ax.set_axis_off()
+        if titles is not None:
+            ax.set_title(titles[k], fontsize=10)
+    return fig
+
+
+def loss_curve(*losses: np.ndarray, labels: list[str] | None = None,
+               title: str | None = None) -> Figure:
+    """Loss after each step of training: one line per run, on a log scale when every
+    loss is positive (losses fall by orders of magnitude).
+
+    Parameters
+    ----------
+    *losses : ndarray, shape ``(n_steps,)`` each (runs may differ in length); NaN and
+        inf are left out of the lines
+    labels : list of str, optional, one per run, shown in a legend
+    title : str, optional
+
+    Returns
+    -------
+    Figure
+    """
+    if not losses:
+        raise TypeError("loss_curve needs at least one array of losses, got none")
+    runs = [v.real_array(f"losses[{k}]", run, ndim=(1,), layout="(n_steps,)")
+            for k, run in enumerate(losses)]
+    if labels is not None and (isinstance(labels, str) or len(labels) != len(runs)):
+        raise ValueError(f"labels must be a list of {len(runs)} strings, got {labels!r}")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {v.describe(title)}")
+    fig = Figure(figsize=(5.6, 3.0), dpi=DPI)
+    fig.subplots_adjust(left=0.15, right=0.97, bottom=0.17, top=0.88)
+    ax = fig.add_subplot()
+    shown = []
+    for k, run in enumerate(runs):
+        finite = np.isfinite(run)
+        ax.plot(np.flatnonzero(finite), run[finite],
+                label=labels[k] if labels is not None else None)
+        shown.append(run[finite])
+    values = np.concatenate(shown)
+    if values.size and (values > 0).all():
+        ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.grid(alpha=0.3)
+    if labels is not None:
+        ax.legend(fontsize=9)
+    if title is not None:
+        ax.set_title(title, fontsize=11)
+    return fig
+
+
+def decision_maps(*maps: np.ndarray, titles: list[str] | None = None,
+                  points: np.ndarray | None = None, labels: np.ndarray | None = None) -> Figure:
+    """What classifiers of colours answer over the red-blue square, side by side.
+
+    Each map holds a classifier's probability of class 1 for the colours of a grid:
+    ``maps[k][i, j]`` is for blue ``i / (n - 1)`` and red ``j / (n - 1)`` (blue up,
+    red to the right, green fixed). The line marks probability 1/2, the decision
+    boundary; ``points`` (red, blue) with their ``labels`` show the data.
+
+    Parameters
+    ----------
+    *maps : ndarray, shape ``(n, n)`` each, values in [0, 1] (NaN left blank)
+    titles : list of str, optional, one per map
+    points : ndarray, shape ``(p, 2)``, optional, the (red, blue) of ``p`` pixels
+    labels : ndarray, shape ``(p,)``, 0 or 1, required with ``points``
+
+    Returns
+    -------
+    Figure
+    """
+    if not maps:
+        raise TypeError("decision_maps needs at least one map, got none")
+    arrays = [v.real_array(f"maps[{k}]", m, ndim=(2,), layout="(n, n)")
+              for k, m in enumerate(maps)]
+    for k, m in enumerate(arrays):
+        if m.shape[0] != m.shape[1] or m.shape[0] < 2:
+            raise ValueError(f"maps[{k}] must be a square grid of at least 2 x 2, "
+                             f"got shape {v.shape_str(m.shape)}")
+    if titles is not None and (isinstance(titles, str) or len(titles) != len(arrays)):
+        raise ValueError(f"titles must be a list of {len(arrays)} strings, got {titles!r}")
+    if (points is None) != (labels is None):
+        raise TypeError("points and labels go together: give both or neither")
+    if points is not None:
+        points = v.real_array("points", points, ndim=(2,), layout="(p, 2)")
+        labels = v.real_array("labels", labels, ndim=(1,), layout="(p,)")
+        if points.shape[1] != 2:
+            raise ValueError(f"points must be (red, blue) pairs, shape (p, 2), "
+                             f"got shape {v.shape_str(points.shape)}")
+        if labels.shape[0] != points.shape[0]:
+            raise ValueError(f"labels must have one value per point ({points.shape[0]}), "
+                             f"got shape {v.shape_str(labels.shape)}")
+        if not np.isin(labels, (0, 1)).all():
+            raise ValueError("labels must be 0 or 1")
+    n_maps = len(arrays)
+    fig = Figure(figsize=(3.2 * n_maps + 1.4, 3.6), dpi=DPI)
+    left, right = 0.7 / fig.get_figwidth(), 1 - 1.1 / fig.get_figwidth()
+    width = (right - left) / n_maps
+    for k, grid in enumerate(arrays):
+        ax = fig.add_axes((left + k * width, 0.14, width * 0.88, 0.76))
+        image = ax.imshow(grid, origin="lower", extent=(0, 1, 0, 1), cmap=CMAP,
+                          vmin=0, vmax=1)
+        n = grid.shape[0]
+        axis = np.linspace(0, 1, n)
+        finite = grid[np.isfinite(grid)]
+        if finite.size and finite.min() < 0.5 < finite.max():  # else there is no boundary
+            ax.contour(axis, axis, grid, levels=[0.5], colors="white", linewidths=1.5)
+        if points is not None:
+            # filled markers with a contrasting edge: visible on dark and light colours
+            for label, marker, face, edge in ((1, "o", "white", "black"),
+                                              (0, "v", "black", "white")):
+                chosen = points[labels == label]
+                ax.scatter(chosen[:, 0], chosen[:, 1], s=16, marker=marker,
+                           facecolors=face, edgecolors=edge, linewidths=0.6)
+        ax.set_xlabel("red")
+        if k == 0:
+            ax.set_ylabel("blue")
+        else:
+            ax.set_yticklabels([])
+        if titles is not None:
+            ax.set_title(titles[k], fontsize=10)
+    fig.colorbar(image, cax=fig.add_axes((right + 0.2 / fig.get_figwidth(), 0.14,
+                                          0.15 / fig.get_figwidth(), 0.76)),
+                 label="probability of class 1")
+    return fig

@@ -196,3 +196,251 @@ def quiz(questions: Sequence[Question]) -> Quiz:
     if isinstance(questions, Question) or not isinstance(questions, Sequence):
         raise TypeError(f"questions must be a list of Question, got {v.describe(questions)}")
     return Quiz(questions)
+
+
+# -- 04: a 1x1 convolution as one matrix product --------------------------------------
+
+class MatmulResult(NamedTuple):
+    x: np.ndarray
+    w: np.ndarray
+    output: np.ndarray
+    pixel: tuple[int, int]
+    row: int
+
+
+def matmul_result(n_H: int, n_W: int, n_C: int, n_F: int) -> MatmulResult:
+    """A seeded ``(n_H, n_W, n_C)`` volume through ``n_F`` 1x1 filters (no ReLU).
+
+    Also picks the middle pixel ``(n_H // 2, n_W // 2)`` and its row ``i*n_W + j`` in
+    the ``(n_H*n_W, n_C)`` matrix, for the figure to follow.
+    """
+    x = data.random_volume(n_H, n_W, n_C, seed=0)
+    w = data.random_filters(n_C, n_F, seed=1)
+    i, j = n_H // 2, n_W // 2
+    return MatmulResult(x=x, w=w, output=ops.conv1x1(x, w), pixel=(i, j), row=i * n_W + j)
+
+
+def describe_matmul(r: MatmulResult) -> str:
+    n_H, n_W, n_C = r.x.shape
+    n_F = r.w.shape[1]
+    return (f"<code>x.reshape(-1, {n_C})</code>: {n_H}·{n_W} = {n_H * n_W} pixels × {n_C} "
+            f"channels, <code>@ w</code> ({n_C}×{n_F}) → {n_H * n_W}×{n_F}, reshaped back to "
+            f"<code>{'×'.join(map(str, r.output.shape))}</code> · pixel {r.pixel} is row "
+            f"{r.row}")
+
+
+def matmul_explorer() -> Explorer:
+    """Sliders for the sizes ``n_H``, ``n_W``, ``n_C``, ``n_F`` of the reshape figure."""
+    return Explorer(
+        {"n_H": _slider(widgets.IntSlider, "height n_H", 4, 1, 6),
+         "n_W": _slider(widgets.IntSlider, "width n_W", 4, 1, 6),
+         "n_C": _slider(widgets.IntSlider, "channels n_C", 3, 1, 8),
+         "n_F": _slider(widgets.IntSlider, "filters n_F", 2, 1, 8)},
+        compute=matmul_result,
+        draw=lambda r: viz.conv1x1_as_matmul(r.x, r.w, pixel=r.pixel),
+        describe=describe_matmul,
+    )
+
+
+# -- 03: shrinking channels --------------------------------------------------------
+
+class ShrinkingChannelsResult(NamedTuple):
+    x: np.ndarray
+    """the input volume, ``(size, size, n_C)``"""
+    w: np.ndarray
+    """the ``(n_C, n_F)`` bank of 1x1 filters"""
+    output: np.ndarray
+    """``relu(conv1x1(x, w))``, ``(size, size, n_F)``"""
+    params: int
+    multiplies: int
+
+
+def shrinking_channels_result(n_C: int, n_F: int, size: int = 28) -> ShrinkingChannelsResult:
+    """A ``(size, size, n_C)`` volume (:func:`onebyone.data.feature_volume`) through
+    ``n_F`` seeded 1x1 filters and a ReLU, with the layer's parameters (biases included)
+    and multiplications."""
+    n_C, n_F = v.integer("n_C", n_C), v.integer("n_F", n_F)
+    x = data.feature_volume(n_C, size, seed=0)
+    w = data.random_filters(n_C, n_F, seed=1)
+    return ShrinkingChannelsResult(
+        x=x, w=w, output=ops.relu(ops.conv1x1(x, w)),
+        params=cost.conv_params(1, n_C, n_F),
+        multiplies=cost.conv_multiplies(size, size, 1, n_C, n_F),
+    )
+
+
+def describe_shrinking_channels(r: ShrinkingChannelsResult) -> str:
+    n_H, n_W, n_C = r.x.shape
+    n_F = r.w.shape[1]
+    if n_F < n_C:
+        change = "fewer channels"
+    elif n_F == n_C:
+        change = "the same shape, yet the ReLU adds a nonlinearity"
+    else:
+        change = "more channels"
+    filters = f"each of the {n_F} filters" if n_F > 1 else "the filter"
+    return (f"at each of the {n_H}×{n_W} pixels: the <code>1×1×{n_C}</code> fibre · "
+            f"{filters}, ReLU → {n_F} number{'s' if n_F > 1 else ''} "
+            f"(<code>1×1×{n_F}</code>); all pixels: <code>{n_H}×{n_W}×{n_C}</code> → "
+            f"<code>{n_H}×{n_W}×{n_F}</code> ({change})<br>parameters {n_C}·{n_F} + {n_F} "
+            f"= <b>{r.params:,}</b> · multiplications {n_H}·{n_W}·{n_F}·{n_C} = "
+            f"<b>{r.multiplies:,}</b>")
+
+
+def draw_shrinking_channels(r: ShrinkingChannelsResult) -> Figure:
+    n_F = r.w.shape[1]
+    return viz.montages(r.x, r.output, titles=[
+        f"input\n{'×'.join(map(str, r.x.shape))}",
+        f"ReLU(1×1 conv), {n_F} filter{'s' if n_F > 1 else ''}\n"
+        f"{'×'.join(map(str, r.output.shape))}"])
+
+
+def shrinking_channels_explorer(max_channels: int = 192) -> Explorer:
+    """Sliders for ``n_C`` and ``n_F``: a 28x28 volume before and after the 1x1 layer."""
+    max_channels = v.integer("max_channels", max_channels)
+    return Explorer(
+        {"n_C": _slider(widgets.IntSlider, "channels n_C", min(192, max_channels), 1,
+                        max_channels),
+         "n_F": _slider(widgets.IntSlider, "filters n_F", min(32, max_channels), 1,
+                        max_channels)},
+        compute=shrinking_channels_result,
+        draw=draw_shrinking_channels,
+        describe=describe_shrinking_channels,
+    )
+
+
+# -- 07: bottlenecks ---------------------------------------------------------------
+
+class BottleneckResult(NamedTuple):
+    n_H: int
+    n_W: int
+    n_C: int
+    f: int
+    n_F: int
+    n_B: int
+    cost: cost.BottleneckCost
+
+
+def bottleneck_result(n_H: int, n_W: int, n_C: int, f: int, n_F: int,
+                      n_B: int) -> BottleneckResult:
+    """The layer's sizes with their :func:`onebyone.cost.bottleneck_cost` (with biases)."""
+    layer_cost = cost.bottleneck_cost(n_H, n_W, n_C, f, n_F, n_B)
+    return BottleneckResult(int(n_H), int(n_W), int(n_C), int(f), int(n_F), int(n_B),
+                            layer_cost)
+
+
+def describe_bottleneck(r: BottleneckResult) -> str:
+    c, f = r.cost, f"{r.f}×{r.f}"
+    pixels = f"{r.n_H}·{r.n_W}·{r.n_F}"
+    return (f"direct {f}, {r.n_C} → {r.n_F}: {pixels}·{r.f}²·{r.n_C} = "
+            f"<b>{c.direct_multiplies:,}</b> multiplications, <b>{c.direct_params:,}</b> "
+            f"parameters<br>bottleneck, 1×1 {r.n_C} → {r.n_B} then {f} → {r.n_F}: "
+            f"{r.n_H}·{r.n_W}·{r.n_B}·{r.n_C} + {pixels}·{r.f}²·{r.n_B} = "
+            f"{c.reduce_multiplies:,} + {c.spatial_multiplies:,} = "
+            f"<b>{c.bottleneck_multiplies:,}</b> multiplications, "
+            f"<b>{c.bottleneck_params:,}</b> parameters: "
+            f"{viz.fewer_or_more(c.multiply_ratio)} multiplications")
+
+
+def cost_calculator_explorer() -> Explorer:
+    """Sliders for a layer's sizes and its bottleneck width ``n_B``; bar charts of the
+    multiplications and parameters, direct and behind the bottleneck."""
+    return Explorer(
+        {"n_H": _slider(widgets.IntSlider, "height n_H", 28, 1, 112),
+         "n_W": _slider(widgets.IntSlider, "width n_W", 28, 1, 112),
+         "n_C": _slider(widgets.IntSlider, "channels n_C", 192, 1, 1024),
+         "f": _slider(widgets.IntSlider, "filter size f", 5, 1, 7, 2),
+         "n_F": _slider(widgets.IntSlider, "filters n_F", 32, 1, 1024),
+         "n_B": _slider(widgets.IntSlider, "bottleneck n_B", 16, 1, 1024)},
+        compute=bottleneck_result,
+        draw=lambda r: viz.cost_bars(r.cost),
+        describe=describe_bottleneck,
+    )
+
+
+# -- 05: a colour mixer --------------------------------------------------------------
+
+MIXER_CHANNELS = ("r", "g", "b")
+"""The photo's channels, in order; slider ``g_to_r`` is the weight of input green in
+output red, that is ``w[1, 0]`` of the ``(3, 3)`` filter bank."""
+
+
+class ColourMixResult(NamedTuple):
+    image: np.ndarray
+    """the input, float in [0, 1], ``(n_H, n_W, 3)``"""
+    w: np.ndarray
+    """the filter bank, ``(3, 3)``: ``w[c_in, c_out]``"""
+    mixed: np.ndarray
+    """``conv1x1(image, w)``, ``(n_H, n_W, 3)``, not clipped"""
+    clipped: float
+    """fraction of the values of ``mixed`` outside [0, 1], clipped for display"""
+
+
+def colour_mix_result(image: np.ndarray, *, r_to_r: float, g_to_r: float, b_to_r: float,
+                      r_to_g: float, g_to_g: float, b_to_g: float,
+                      r_to_b: float, g_to_b: float, b_to_b: float) -> ColourMixResult:
+    """An RGB image through a 3 -> 3 bank of 1x1 filters: each output colour is a
+    weighted sum of the input's red, green and blue at the same pixel.
+
+    Parameters
+    ----------
+    image : ndarray, shape ``(n_H, n_W, 3)``; uint8 is read as 0..255, floats as 0..1
+    r_to_r, g_to_r, ... : float
+        ``x_to_y`` is the weight of input channel ``x`` in output channel ``y``.
+
+    Returns
+    -------
+    ColourMixResult
+        NaN and inf in ``image`` propagate to ``mixed`` as in :func:`ops.conv1x1`.
+    """
+    image = v.real_array("image", image, ndim=(3,), layout="(n_H, n_W, 3)")
+    if image.shape[2] != 3:
+        raise ValueError(f"image must have 3 colour channels (red, green, blue), "
+                         f"got shape {v.shape_str(image.shape)}")
+    given = {"r_to_r": r_to_r, "g_to_r": g_to_r, "b_to_r": b_to_r,
+             "r_to_g": r_to_g, "g_to_g": g_to_g, "b_to_g": b_to_g,
+             "r_to_b": r_to_b, "g_to_b": g_to_b, "b_to_b": b_to_b}
+    weights = {name: v.real_number(name, value) for name, value in given.items()}
+    w = np.array([[weights[f"{c_in}_to_{c_out}"] for c_out in MIXER_CHANNELS]
+                  for c_in in MIXER_CHANNELS])
+    pixels = image / 255.0 if image.dtype == np.uint8 else image.astype(np.float64)
+    mixed = ops.conv1x1(pixels, w)
+    with np.errstate(invalid="ignore"):  # NaN counts as neither inside nor outside
+        clipped = float(np.mean((mixed < 0) | (mixed > 1)))
+    return ColourMixResult(pixels, w, mixed, clipped)
+
+
+def describe_colour_mix(r: ColourMixResult) -> str:
+    rows = []
+    for k, out in enumerate("RGB"):
+        terms = " + ".join(f"{r.w[c, k]:.2f}·{inp}" for c, inp in enumerate("RGB"))
+        rows.append(f"<code>out {out} = {terms}</code>")
+    return ("<br>".join(rows) + f"<br>{100 * r.clipped:.1f}% of the output values fall "
+            "outside [0, 1] and are clipped for display")
+
+
+def colour_mixer_explorer(max_size: int = 160) -> Explorer:
+    """Nine sliders, the 3 x 3 filter bank ``w[c_in, c_out]``, mixing the colours of the
+    photo (:func:`data.photo` at ``max_size``); starts at the identity (no change)."""
+    photo = data.photo(max_size=max_size)  # loaded once, not at every redraw
+    controls = {}
+    for c_out in MIXER_CHANNELS:
+        for c_in in MIXER_CHANNELS:
+            slider = _slider(widgets.FloatSlider, f"{c_in.upper()} → {c_out.upper()}",
+                             1.0 if c_in == c_out else 0.0, -1.0, 1.0, 0.05)
+            slider.layout.width = "300px"  # three to a row: one row per output colour
+            controls[f"{c_in}_to_{c_out}"] = slider
+    return Explorer(
+        controls,
+        compute=lambda **weights: colour_mix_result(photo, **weights),
+        # one picture, the mixed photo: a second one would double the redraw time
+        draw=lambda r: viz.show_images(r.mixed, titles=["photo ∗ w, a 3 → 3 filter bank"]),
+        describe=describe_colour_mix,
+    )
+
+
+def explorers() -> dict[str, Callable[[], Explorer]]:
+    """Every explorer builder of this module, by name (for the benchmarks and tests)."""
+    return {name: builder for name, builder in sorted(globals().items())
+            if callable(builder) and getattr(builder, "__module__", None) == __name__
+            and getattr(builder, "__annotations__", {}).get("return") in ("Explorer", Explorer)}
