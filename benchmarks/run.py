@@ -1,20 +1,33 @@
 #!/usr/bin/env python3
 """Benchmarks of the course, printed as one table.
 
-    python benchmarks/run.py          # measure (medians of repeated runs)
-    python benchmarks/run.py --quick  # run every benchmark once: checks they work, not speed
+    python benchmarks/run.py          # measure (medians of repeated, interleaved runs)
+    python benchmarks/run.py --quick  # run every benchmark briefly: checks they work, not speed
 
-Widget redraw: every explorer at its largest setting, kernel side: the callback
-(recompute, draw) plus rendering the PNG shown in the browser. Target: <= 100 ms each.
+1. conv1x1 against a raw numpy matmul of the same matrices, its loop version and (if
+   installed) PyTorch's 1×1 conv2d.
+2. conv2d on Inception's 5×5 branch, against PyTorch, and the 1×1 bottleneck's speedup.
+3. Widget redraw: every explorer at its largest setting, kernel side: the callback
+   (recompute, draw) plus rendering the PNG shown in the browser.
+4. Executing the course, against as many empty notebooks (the kernel start-up).
+5. ``import onebyone`` beyond numpy and matplotlib.
+
+Targets are ratios wherever a ratio exists, since machines are noisy.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 from collections.abc import Callable
 
+import numpy as np
+
+from bench_common import Row, interleaved_medians, torch_or_none, verdict
+from bench_course import course_rows, import_rows
+from bench_ops import conv1x1_rows, inception_rows
 from onebyone import widgets
-from onebyone.timing import median_seconds
 
 REDRAW_TARGET_MS = 100.0
 
@@ -33,25 +46,41 @@ def _largest(explorer: widgets.Explorer) -> Callable[[], None]:
     return move
 
 
-def widget_redraws(repeats: int) -> list[tuple[str, float, float]]:
-    explorers = {
-        "01 single_channel_explorer": widgets.single_channel_explorer,
-        "02 multi_channel_explorer": widgets.multi_channel_explorer,
-    }
-    return [(f"redraw {name} (largest)", 1e3 * median_seconds(_largest(make()), repeats),
-             REDRAW_TARGET_MS) for name, make in explorers.items()]
+def widget_rows(quick: bool) -> list[Row]:
+    rows = []
+    for name, make in widgets.explorers().items():
+        seconds = interleaved_medians({name: _largest(make())}, repeat=2 if quick else 15)
+        ms = 1e3 * seconds[name]
+        rows.append(Row("3 widgets", f"redraw {name} at its largest setting", ms, "ms",
+                        f"≤ {REDRAW_TARGET_MS:.0f}", verdict(quick, ms <= REDRAW_TARGET_MS)))
+    return rows
 
 
-def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
+def machine() -> str:
+    torch = torch_or_none()
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, numpy {np.__version__}, "
+            f"PyTorch {torch.__version__ if torch else 'not installed'}")
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| section | benchmark | measured | target | met |", "| --- | --- | --- | --- | --- |"]
+    for row in rows:
+        met = {True: "yes", False: "**no**", None: ""}[row.ok]
+        lines.append(f"| {row.section} | {row.name} | {row.value:,.2f} {row.unit} | "
+                     f"{row.target} | {met} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> list[Row]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one run each; no verdicts")
-    args = parser.parse_args(argv)
-    repeats = 1 if args.quick else 15
-    rows = widget_redraws(repeats)
-    print(f"{'benchmark':<48} {'median ms':>10} {'target ms':>10}  verdict")
-    for name, ms, target in rows:
-        verdict = "(quick)" if args.quick else ("ok" if ms <= target else "OVER")
-        print(f"{name:<48} {ms:>10.1f} {target:>10.0f}  {verdict}")
+    parser.add_argument("--quick", action="store_true", help="run briefly; no verdicts")
+    quick = parser.parse_args(argv).quick
+    rows = []
+    for section in (conv1x1_rows, inception_rows, widget_rows, course_rows, import_rows):
+        rows += section(quick)
+    print(f"Machine: {machine()}{' (quick mode: no verdicts)' if quick else ''}\n")
+    print(table(rows))
     return rows
 
 

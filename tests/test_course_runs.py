@@ -75,11 +75,11 @@ def _texts(nb: nbformat.NotebookNode) -> list[str]:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        parts = []
+        text = ""
         for output in cell.outputs:
             assert output.output_type != "error", f"{output.ename}: {output.evalue}"
-            parts.append(output.get("text") or output.get("data", {}).get("text/plain", ""))
-        text = "\n".join(parts)
+            # a stream may arrive in several pieces: join them as they were printed
+            text += output.get("text") or "\n" + output.get("data", {}).get("text/plain", "")
         for regex, replace in masks:
             text = re.sub(regex, replace, text)
         texts.append(text)

@@ -68,6 +68,15 @@ def test_only_live_widget_cells_skip_output_comparison(path):
                 f"{LIVE_TAG} is only for cells that display a live widget, not:\n{source}")
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.name)
+def test_ends_with_a_quiz_whose_answers_are_folded_away(path):
+    quizzes = [c for c in _cells(path) if "widgets.quiz(" in "".join(c["source"])]
+    assert quizzes, "every lesson ends with a quiz"
+    for cell in quizzes:
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden"), (
+            "hide the quiz's source (it holds the answers): metadata.jupyter.source_hidden")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_framed_as_a_lesson(path):
     cells = _cells(path)

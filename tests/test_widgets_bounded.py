@@ -6,7 +6,6 @@ above the 100 ms redraws the benchmarks measure; speed targets live in benchmark
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import time
 import tracemalloc
@@ -17,12 +16,6 @@ from onebyone import widgets
 
 MAX_SECONDS, MAX_BYTES = 1.0, 200 * 2**20
 ALL_CORNERS_UP_TO = 2  # sliders; with more, walk all-min, all-max and each alone at max
-
-
-def explorer_builders() -> dict[str, object]:
-    return {name: f for name, f in vars(widgets).items()
-            if inspect.isfunction(f) and f.__module__ == widgets.__name__
-            and inspect.signature(f).return_annotation in ("Explorer", widgets.Explorer)}
 
 
 def _extremes(controls: dict) -> list[dict]:
@@ -36,12 +29,12 @@ def _extremes(controls: dict) -> list[dict]:
 
 
 def test_every_explorer_is_found():
-    assert {"single_channel_explorer", "multi_channel_explorer"} <= set(explorer_builders())
+    assert {"single_channel_explorer", "multi_channel_explorer"} <= set(widgets.explorers())
 
 
-@pytest.mark.parametrize("name", sorted(explorer_builders()))
+@pytest.mark.parametrize("name", sorted(widgets.explorers()))
 def test_extremes_stay_bounded(name):
-    explorer = explorer_builders()[name]()
+    explorer = widgets.explorers()[name]()
     for setting in _extremes(explorer.controls):
         tracemalloc.start()
         start = time.perf_counter()

@@ -31,10 +31,14 @@ KERNEL_READY = """() => {
     return name && !name.textContent.includes('No Kernel')
         && status && status.dataset.status === 'idle';
 }"""
+# a cell whose source is hidden (a quiz) shows its count only on its output prompt
 ALL_EXECUTED = """(expected) => {
-    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-    return prompts.length === expected
-        && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
+    const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
+    const ran = c => [...c.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')]
+        .some(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
+    const busy = c => [...c.querySelectorAll('.jp-InputPrompt')]
+        .some(p => p.textContent.includes('*'));
+    return cells.length === expected && cells.every(c => ran(c) && !busy(c));
 }"""
 CHANGED = "([element, before]) => element.innerHTML !== before"
 
