@@ -94,6 +94,8 @@ def test_framed_as_a_lesson(path):
 
 def test_navigation_is_current():
     assert nav.stale() == {}, "run: python tools/nav.py"
+    assert nav.expected_readme() == (ROOT / "README.md").read_text(encoding="utf-8"), (
+        "the README's list of notebooks is stale: run python tools/nav.py")
 
 
 def test_navigation_links_follow_the_course_order():

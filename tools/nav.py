@@ -5,6 +5,7 @@
   title cell and again as the last cell.
 * In ``00_index.ipynb``: the table of contents, one line per notebook (its title and
   the first paragraph under it).
+* In ``README.md``: the list of notebooks, between the two ``course-contents`` markers.
 
     python tools/nav.py          # rewrite what is stale
     python tools/nav.py --check  # exit 1 and list what is stale (the tests run this)
@@ -21,7 +22,10 @@ from pathlib import Path
 
 import nbformat
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = ROOT / "notebooks"
+README = ROOT / "README.md"
+README_START, README_END = "<!-- course-contents:start -->", "<!-- course-contents:end -->"
 INDEX = "00_index.ipynb"
 NAME = re.compile(r"^\d\d_[a-z0-9_]+\.ipynb$")
 NAV_TOP, NAV_BOTTOM, CONTENTS = "nav-top", "nav-bottom", "contents"
@@ -92,9 +96,23 @@ def stale(directory: Path = NOTEBOOKS_DIR) -> dict[Path, nbformat.NotebookNode]:
             if nbformat.writes(nb) != nbformat.writes(nbformat.read(p, as_version=4))}
 
 
+def expected_readme(directory: Path = NOTEBOOKS_DIR, readme: Path = README) -> str:
+    """The README with its list of notebooks up to date."""
+    text = readme.read_text(encoding="utf-8")
+    before, rest = text.split(README_START)
+    _, after = rest.split(README_END)
+    lines = []
+    for path in course_notebooks(directory):
+        title, blurb = title_and_blurb(nbformat.read(path, as_version=4))
+        lines.append(f"- [{title}](notebooks/{path.name}): {blurb}")
+    return f"{before}{README_START}\n" + "\n".join(lines) + f"\n{README_END}{after}"
+
+
 def main(argv: list[str]) -> int:
     if argv == ["--check"]:
-        paths = stale()
+        paths = list(stale())
+        if expected_readme() != README.read_text(encoding="utf-8"):
+            paths.append(README)
         for p in paths:
             print(f"stale navigation: {p.name} (run: python tools/nav.py)")
         return 1 if paths else 0
@@ -106,8 +124,11 @@ def main(argv: list[str]) -> int:
 
 
 def update(only: list[Path] | None = None) -> None:
-    """Rewrite the stale notebooks (or only those of them in ``only``)."""
+    """Rewrite the stale notebooks and README (or only the notebooks in ``only``)."""
     names = None if only is None else {p.name for p in only}
+    if only is None and expected_readme() != README.read_text(encoding="utf-8"):
+        README.write_text(expected_readme(), encoding="utf-8")
+        print(f"updated {README.name}")
     for p, nb in stale().items():
         if names is None or p.name in names:
             nbformat.write(nb, p)

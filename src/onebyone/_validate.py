@@ -74,4 +74,6 @@ def float_dtype(*arrays: np.ndarray | None) -> np.dtype:
     count as float64 (so int inputs give float64 and float32 stays float32)."""
     dtypes = [a.dtype if a.dtype.kind == "f" else np.dtype(np.float64)
               for a in arrays if a is not None]
+    if all(d == dtypes[0] for d in dtypes):
+        return dtypes[0]  # the common case, without result_type's cost on tiny inputs
     return np.result_type(*dtypes)
