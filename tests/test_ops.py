@@ -823,7 +823,7 @@ BAD_CONV2D = [
     pytest.param(X32, W33, None, 1, False, TypeError,
                  E("pad must be an integer, got a bool (False)"), id="pad-bool"),
     pytest.param(_x((2, 2, 32)), np.ones((5, 5, 32, 8)), None, 1, 1, ValueError,
-                 E("the filter (f=5) is larger than the padded input (n + 2*pad = 2 + 2*1 = 4)"),
+                 E("w has 5x5 filters, larger than x padded by pad=1: 4x4"),
                  id="filter-too-large"),
 ]
 

@@ -49,7 +49,7 @@ def test_bad_choice(choice, error, match):
     (Question("?", ["a", ""], 0, ""), ValueError, "non-empty"),
     (Question("?", ["a", "b"], 2, ""), ValueError, "answer must index one of the 2 options"),
     (Question("?", ["a", "b"], True, ""), TypeError, "answer must be an integer"),
-    (("?", ["a", "b"], 0, ""), TypeError, "question must be a Question, got a tuple"),
+    (("?", ["a", "b"], 0, ""), TypeError, "question(s\\[0\\])? must be a Question, got a tuple"),
 ])
 def test_badly_written_questions_are_refused(question, error, match):
     with pytest.raises(error, match=match):

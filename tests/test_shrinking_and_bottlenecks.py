@@ -458,7 +458,7 @@ class TestMontages:
         np.testing.assert_array_equal(volume, before)
 
     @pytest.mark.parametrize(("args", "kwargs", "error", "match"), [
-        ((), {}, TypeError, r"^montages needs at least one volume"),
+        ((), {}, TypeError, r"^volumes: montages needs at least one volume"),
         ((None,), {}, TypeError, r"^volumes\[0\] must be a numpy array"),
         ((np.ones((2, 2, 1)), [[[1.0]]]), {}, TypeError, r"^volumes\[1\] must be a numpy array"),
         ((np.ones((2, 2)),), {}, ValueError, r"^volumes\[0\] must have 3 dimensions"),
@@ -563,13 +563,13 @@ class TestShrinkingChannelsResult:
             widgets.shrinking_channels_result(*args)
 
     def test_description_follows_the_lecture(self):
-        text = widgets.describe_shrinking_channels(widgets.shrinking_channels_result(192, 32))
+        text = widgets._describe_shrinking_channels(widgets.shrinking_channels_result(192, 32))
         for part in ("28×28", "1×1×192", "32 filters", "1×1×32", "28×28×192", "28×28×32",
                      "6,176", "4,816,896", "fewer channels"):
             assert part in text, part
-        same = widgets.describe_shrinking_channels(widgets.shrinking_channels_result(8, 8, 4))
+        same = widgets._describe_shrinking_channels(widgets.shrinking_channels_result(8, 8, 4))
         assert "same shape" in same and "nonlinearity" in same
-        more = widgets.describe_shrinking_channels(widgets.shrinking_channels_result(2, 8, 4))
+        more = widgets._describe_shrinking_channels(widgets.shrinking_channels_result(2, 8, 4))
         assert "more channels" in more
 
 
@@ -578,7 +578,7 @@ class TestBottleneckResult:
         r = widgets.bottleneck_result(28, 28, 192, 5, 32, 16)
         assert (r.n_H, r.n_W, r.n_C, r.f, r.n_F, r.n_B) == (28, 28, 192, 5, 32, 16)
         assert r.cost == cost.bottleneck_cost(28, 28, 192, 5, 32, 16)
-        text = widgets.describe_bottleneck(r)
+        text = widgets._describe_bottleneck(r)
         for part in ("120,422,400", "2,408,448", "10,035,200", "12,443,648", "153,632",
                      "15,920", "9.68× fewer"):
             assert part in text, part

@@ -204,20 +204,21 @@ class Question(NamedTuple):
     why: str
 
 
-def check_question(question: Question) -> Question:
+def check_question(question: Question, name: str = "question") -> Question:
     """Validate a question written in a notebook; return it unchanged."""
     if not isinstance(question, Question):
-        raise TypeError(f"question must be a Question, got {v.describe(question)}")
+        raise TypeError(f"{name} must be a Question, got {v.describe(question)}")
     if isinstance(question.options, str) or len(question.options) < 2 \
             or not all(isinstance(o, str) and o for o in question.options):
-        raise ValueError(f"options must be at least two non-empty strings, "
+        raise ValueError(f"{name}.options must be at least two non-empty strings, "
                          f"got {question.options!r}")
     if len(set(question.options)) != len(question.options):
-        raise ValueError(f"options must differ from each other, got {question.options!r}")
-    v.integer("answer", question.answer, minimum=0)
+        raise ValueError(f"{name}.options must differ from each other, "
+                         f"got {question.options!r}")
+    v.integer(f"{name}.answer", question.answer, minimum=0)
     if question.answer >= len(question.options):
-        raise ValueError(f"answer must index one of the {len(question.options)} options, "
-                         f"got {question.answer}")
+        raise ValueError(f"{name}.answer must index one of the {len(question.options)} "
+                         f"options, got {question.answer}")
     return question
 
 

@@ -165,6 +165,12 @@ def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None,
     _check_channels(w.shape[2], x)
     b = _bias(b, w.shape[3])
     f, n_F = w.shape[0], w.shape[3]
+    stride = v.integer("stride", stride)
+    pad = v.integer("pad", pad, minimum=0)
+    padded = (x.shape[-3] + 2 * pad, x.shape[-2] + 2 * pad)
+    if f > min(padded):
+        raise ValueError(f"w has {f}x{f} filters, larger than x padded by pad={pad}: "
+                         f"{padded[0]}x{padded[1]}")
     n_H_out = conv_output_size(x.shape[-3], f, stride, pad)
     n_W_out = conv_output_size(x.shape[-2], f, stride, pad)
     dtype = v.float_dtype(x, w, b)

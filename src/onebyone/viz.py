@@ -59,7 +59,7 @@ def heatmap(*matrices: np.ndarray, titles: list[str] | None = None,
     Figure
     """
     if not matrices:
-        raise TypeError("heatmap needs at least one matrix, got none")
+        raise TypeError("matrices: heatmap needs at least one matrix, got none")
     arrays = [v.real_array(f"matrices[{k}]", m, ndim=(2,), layout="(n_H, n_W)")
               for k, m in enumerate(matrices)]
     if titles is not None and (isinstance(titles, str) or len(titles) != len(arrays)):
@@ -375,7 +375,7 @@ def montages(*volumes: np.ndarray, titles: list[str] | None = None,
         screen; the texts of its one axes, ``fig.axes[0].texts``, are their titles.
     """
     if not volumes:
-        raise TypeError("montages needs at least one volume, got none")
+        raise TypeError("volumes: montages needs at least one volume, got none")
     grids = [montage_grid(v.real_array(f"volumes[{k}]", volume, ndim=(3,),
                                        layout="(n_H, n_W, n_C)"))
              for k, volume in enumerate(volumes)]
@@ -511,7 +511,7 @@ def show_images(*images: np.ndarray, titles: list[str] | None = None) -> Figure:
     Figure
     """
     if not images:
-        raise TypeError("show_images needs at least one image, got none")
+        raise TypeError("images: show_images needs at least one image, got none")
     shown = [_displayable(f"images[{k}]", image) for k, image in enumerate(images)]
     if titles is not None and (isinstance(titles, str) or len(titles) != len(shown)):
         raise ValueError(f"titles must be a list of {len(shown)} strings, got {titles!r}")
@@ -548,7 +548,7 @@ def loss_curve(*losses: np.ndarray, labels: list[str] | None = None,
     Figure
     """
     if not losses:
-        raise TypeError("loss_curve needs at least one array of losses, got none")
+        raise TypeError("losses: loss_curve needs at least one array of losses, got none")
     runs = [v.real_array(f"losses[{k}]", run, ndim=(1,), layout="(n_steps,)")
             for k, run in enumerate(losses)]
     if labels is not None and (isinstance(labels, str) or len(labels) != len(runs)):
@@ -598,7 +598,7 @@ def decision_maps(*maps: np.ndarray, titles: list[str] | None = None,
     Figure
     """
     if not maps:
-        raise TypeError("decision_maps needs at least one map, got none")
+        raise TypeError("maps: decision_maps needs at least one map, got none")
     arrays = [v.real_array(f"maps[{k}]", m, ndim=(2,), layout="(n, n)")
               for k, m in enumerate(maps)]
     for k, m in enumerate(arrays):

@@ -57,6 +57,15 @@ class Explorer(widgets.VBox):
         self.image.value = viz.to_png(self.figure)
 
 
+def _largest_setting(name: str, value: object, limit: int) -> int:
+    """Check a builder's slider range: a positive integer, at most ``limit`` (so that
+    no reachable setting is slow or huge)."""
+    value = v.integer(name, value)
+    if value > limit:
+        raise ValueError(f"{name} must be at most {limit}, got {value}")
+    return value
+
+
 def _slider(kind: type, description: str, value: float, lo: float, hi: float,
             step: float = 1) -> widgets.ValueWidget:
     return kind(value=value, min=lo, max=hi, step=step, description=description,
@@ -124,7 +133,7 @@ def multi_channel_result(n_C: int, n_F: int, i: int, j: int,
     )
 
 
-def describe_multi_channel(r: MultiChannelResult) -> str:
+def _describe_multi_channel(r: MultiChannelResult) -> str:
     n_H, n_W, n_C = r.x.shape
     n_F = r.w.shape[1]
     return (f"<code>{n_H}×{n_W}×{n_C}</code> ∗ {n_F} filter{'s' if n_F > 1 else ''} of "
@@ -134,15 +143,19 @@ def describe_multi_channel(r: MultiChannelResult) -> str:
 
 
 def multi_channel_explorer(max_channels: int = 64) -> Explorer:
-    """Sliders for ``n_C``, ``n_F`` and the pixel ``(i, j)`` of a 6x6 volume."""
+    """Sliders for ``n_C``, ``n_F`` and the pixel ``(i, j)`` of a 6x6 volume;
+    ``max_channels`` (at most 256) bounds ``n_C`` and ``n_F``."""
+    max_channels = _largest_setting("max_channels", max_channels, 256)
     return Explorer(
-        {"n_C": _slider(widgets.IntSlider, "channels n_C", 32, 1, max_channels),
-         "n_F": _slider(widgets.IntSlider, "filters n_F", 8, 1, max_channels),
+        {"n_C": _slider(widgets.IntSlider, "channels n_C", min(32, max_channels), 1,
+                        max_channels),
+         "n_F": _slider(widgets.IntSlider, "filters n_F", min(8, max_channels), 1,
+                        max_channels),
          "i": _slider(widgets.IntSlider, "row i", 2, 0, 5),
          "j": _slider(widgets.IntSlider, "column j", 3, 0, 5)},
         compute=multi_channel_result,
         draw=lambda r: viz.fiber(r.x, r.w[:, 0], r.i, r.j),
-        describe=describe_multi_channel,
+        describe=_describe_multi_channel,
     )
 
 
@@ -164,9 +177,9 @@ class Quiz(widgets.VBox):
     """
 
     def __init__(self, questions: Sequence[Question]) -> None:
-        self.questions = [check_question(q) for q in questions]
+        self.questions = [check_question(q, f"questions[{k}]") for k, q in enumerate(questions)]
         if not self.questions:
-            raise ValueError("a quiz needs at least one question, got none")
+            raise ValueError("questions must hold at least one Question, got none")
         self.choices = [widgets.RadioButtons(options=list(q.options), index=None,
                                              layout=widgets.Layout(width="auto"))
                         for q in self.questions]
@@ -220,7 +233,7 @@ def matmul_result(n_H: int, n_W: int, n_C: int, n_F: int) -> MatmulResult:
     return MatmulResult(x=x, w=w, output=ops.conv1x1(x, w), pixel=(i, j), row=i * n_W + j)
 
 
-def describe_matmul(r: MatmulResult) -> str:
+def _describe_matmul(r: MatmulResult) -> str:
     n_H, n_W, n_C = r.x.shape
     n_F = r.w.shape[1]
     return (f"<code>x.reshape(-1, {n_C})</code>: {n_H}·{n_W} = {n_H * n_W} pixels × {n_C} "
@@ -238,7 +251,7 @@ def matmul_explorer() -> Explorer:
          "n_F": _slider(widgets.IntSlider, "filters n_F", 2, 1, 8)},
         compute=matmul_result,
         draw=lambda r: viz.conv1x1_as_matmul(r.x, r.w, pixel=r.pixel),
-        describe=describe_matmul,
+        describe=_describe_matmul,
     )
 
 
@@ -269,7 +282,7 @@ def shrinking_channels_result(n_C: int, n_F: int, size: int = 28) -> ShrinkingCh
     )
 
 
-def describe_shrinking_channels(r: ShrinkingChannelsResult) -> str:
+def _describe_shrinking_channels(r: ShrinkingChannelsResult) -> str:
     n_H, n_W, n_C = r.x.shape
     n_F = r.w.shape[1]
     if n_F < n_C:
@@ -287,7 +300,7 @@ def describe_shrinking_channels(r: ShrinkingChannelsResult) -> str:
             f"<b>{r.multiplies:,}</b>")
 
 
-def draw_shrinking_channels(r: ShrinkingChannelsResult) -> Figure:
+def _draw_shrinking_channels(r: ShrinkingChannelsResult) -> Figure:
     n_F = r.w.shape[1]
     return viz.montages(r.x, r.output, titles=[
         f"input\n{'×'.join(map(str, r.x.shape))}",
@@ -296,16 +309,17 @@ def draw_shrinking_channels(r: ShrinkingChannelsResult) -> Figure:
 
 
 def shrinking_channels_explorer(max_channels: int = 192) -> Explorer:
-    """Sliders for ``n_C`` and ``n_F``: a 28x28 volume before and after the 1x1 layer."""
-    max_channels = v.integer("max_channels", max_channels)
+    """Sliders for ``n_C`` and ``n_F``: a 28x28 volume before and after the 1x1 layer;
+    ``max_channels`` (at most 384) bounds both."""
+    max_channels = _largest_setting("max_channels", max_channels, 384)
     return Explorer(
         {"n_C": _slider(widgets.IntSlider, "channels n_C", min(192, max_channels), 1,
                         max_channels),
          "n_F": _slider(widgets.IntSlider, "filters n_F", min(32, max_channels), 1,
                         max_channels)},
         compute=shrinking_channels_result,
-        draw=draw_shrinking_channels,
-        describe=describe_shrinking_channels,
+        draw=_draw_shrinking_channels,
+        describe=_describe_shrinking_channels,
     )
 
 
@@ -329,7 +343,7 @@ def bottleneck_result(n_H: int, n_W: int, n_C: int, f: int, n_F: int,
                             layer_cost)
 
 
-def describe_bottleneck(r: BottleneckResult) -> str:
+def _describe_bottleneck(r: BottleneckResult) -> str:
     c, f = r.cost, f"{r.f}×{r.f}"
     pixels = f"{r.n_H}·{r.n_W}·{r.n_F}"
     return (f"direct {f}, {r.n_C} → {r.n_F}: {pixels}·{r.f}²·{r.n_C} = "
@@ -354,7 +368,7 @@ def cost_calculator_explorer() -> Explorer:
          "n_B": _slider(widgets.IntSlider, "bottleneck n_B", 16, 1, 1024)},
         compute=bottleneck_result,
         draw=lambda r: viz.cost_bars(r.cost),
-        describe=describe_bottleneck,
+        describe=_describe_bottleneck,
     )
 
 
@@ -410,7 +424,7 @@ def colour_mix_result(image: np.ndarray, *, r_to_r: float, g_to_r: float, b_to_r
     return ColourMixResult(pixels, w, mixed, clipped)
 
 
-def describe_colour_mix(r: ColourMixResult) -> str:
+def _describe_colour_mix(r: ColourMixResult) -> str:
     rows = []
     for k, out in enumerate("RGB"):
         terms = " + ".join(f"{r.w[c, k]:.2f}·{inp}" for c, inp in enumerate("RGB"))
@@ -422,6 +436,7 @@ def describe_colour_mix(r: ColourMixResult) -> str:
 def colour_mixer_explorer(max_size: int = 160) -> Explorer:
     """Nine sliders, the 3 x 3 filter bank ``w[c_in, c_out]``, mixing the colours of the
     photo (:func:`data.photo` at ``max_size``); starts at the identity (no change)."""
+    max_size = _largest_setting("max_size", max_size, max(data.photo().shape))
     photo = data.photo(max_size=max_size)  # loaded once, not at every redraw
     controls = {}
     for c_out in MIXER_CHANNELS:
@@ -435,7 +450,7 @@ def colour_mixer_explorer(max_size: int = 160) -> Explorer:
         compute=lambda **weights: colour_mix_result(photo, **weights),
         # one picture, the mixed photo: a second one would double the redraw time
         draw=lambda r: viz.show_images(r.mixed, titles=["photo ∗ w, a 3 → 3 filter bank"]),
-        describe=describe_colour_mix,
+        describe=_describe_colour_mix,
     )
 
 

@@ -4,8 +4,8 @@ Open the notebook, wait until its kernel is really connected, run all cells, che
 every code cell ran without an error and every widget displayed; then operate every
 widget control (keyboard on slider handles, typing in slider readouts, clicking every
 option of a quiz) and check that the displayed output changed each time. A screenshot
-per notebook is saved in ``tests/browser/screenshots/`` (git-ignored) for people to
-look at.
+per notebook, and one per widget after it was operated, are saved in
+``tests/browser/screenshots/`` (git-ignored) for people to look at.
 """
 
 from __future__ import annotations
@@ -140,8 +140,12 @@ def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
 
         widget_cells = notebook.locator(".jp-CodeCell").filter(
             has=page.locator(".jupyter-widgets"))
-        actions = sum(_operate_widgets(page, widget_cells.nth(k))
-                      for k in range(widget_cells.count()))
+        SCREENSHOTS.mkdir(exist_ok=True)
+        actions = 0
+        for k in range(widget_cells.count()):
+            actions += _operate_widgets(page, widget_cells.nth(k))
+            # each widget as it looks after being operated, for people to look at
+            widget_cells.nth(k).screenshot(path=SCREENSHOTS / f"{path.stem}-widget{k}.png")
         if widget_cells.count():
             assert actions > 0, "widget cells with no control operated"
             widget_cells.last.scroll_into_view_if_needed()
