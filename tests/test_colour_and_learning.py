@@ -22,6 +22,7 @@ from hypothesis.extra import numpy as hnp
 from matplotlib.figure import Figure
 from PIL import Image
 
+from feedback import assert_right, assert_wrong
 from onebyone import data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
 
@@ -749,21 +750,6 @@ class TestColourMixerExplorer:
 
 # -- exercises ------------------------------------------------------------------------
 
-def assert_right(feedback: object) -> None:
-    assert isinstance(feedback, Feedback)
-    assert feedback and feedback.correct is True
-    assert repr(feedback).startswith("✓"), repr(feedback)
-
-
-def assert_wrong(feedback: object, *hints: str) -> str:
-    assert isinstance(feedback, Feedback)
-    assert not feedback and feedback.correct is False
-    text = repr(feedback)
-    assert text.startswith("✗"), text
-    assert "Traceback" not in text
-    for hint in hints:
-        assert hint.lower() in feedback.message.lower(), (hint, feedback.message)
-    return feedback.message
 
 
 class TestCheckColourSeparator:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 
+from feedback import assert_right, assert_wrong
 from onebyone import cost, data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
 
@@ -488,21 +489,6 @@ class TestMatmulExplorer:
 
 # -- exercises -----------------------------------------------------------------------
 
-def assert_right(feedback: object) -> None:
-    assert isinstance(feedback, Feedback)
-    assert feedback, repr(feedback)
-    assert repr(feedback).startswith("✓"), repr(feedback)
-
-
-def assert_wrong(feedback: object, *hints: str) -> str:
-    assert isinstance(feedback, Feedback)
-    assert not feedback, repr(feedback)
-    text = repr(feedback)
-    assert text.startswith("✗"), text
-    assert "Traceback" not in text and "\n" not in text
-    for hint in hints:
-        assert hint.lower() in feedback.message.lower(), (hint, feedback.message)
-    return feedback.message
 
 
 def matmul_answer(x, w):

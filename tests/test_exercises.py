@@ -9,31 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from feedback import assert_right, assert_wrong
 from lecture import LECTURE
 from onebyone import data, exercises
 from onebyone.exercises import Feedback
-
-
-def assert_right(feedback: object) -> None:
-    assert isinstance(feedback, Feedback)
-    assert feedback, repr(feedback)
-    assert feedback.correct is True
-    assert repr(feedback).startswith("✓"), repr(feedback)
-
-
-def assert_wrong(feedback: object, *hints: str) -> str:
-    """The feedback says "not yet"; its message contains every hint (case-insensitive)."""
-    assert isinstance(feedback, Feedback)
-    assert not feedback, repr(feedback)
-    assert feedback.correct is False
-    text = repr(feedback)
-    assert text.startswith("✗"), text
-    assert "Traceback" not in text
-    assert len(feedback.message) > 10, "the message should explain what is wrong"
-    for hint in hints:
-        assert hint.lower() in feedback.message.lower(), (hint, feedback.message)
-    return feedback.message
-
 
 # -- learners' answers to 01: one channel ------------------------------------------
 
