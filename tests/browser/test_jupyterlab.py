@@ -155,3 +155,15 @@ def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{path.stem}.png")
         page.close()
+
+
+def test_server_listens_on_loopback_and_wants_its_token(lab_server):
+    import urllib.error
+    import urllib.request
+
+    assert lab_server.base.startswith("http://127.0.0.1:") and len(lab_server.token) >= 32
+    assert lab_server.api("/api/status")  # with the token
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{lab_server.base}/api/kernels", timeout=5)  # without it
+    refused.value.close()
+    assert refused.value.code == 403
