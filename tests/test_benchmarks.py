@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -16,7 +17,10 @@ def test_quick_run_covers_every_section_and_every_explorer(capsys):
     assert {row.section[0] for row in rows} == set("12345")
     redraws = [row for row in rows if row.section == "3 widgets"]
     assert [row.name.split()[1] for row in redraws] == list(widgets.explorers())
-    assert all(row.value > 0 and row.ok is None for row in rows)  # quick: no verdicts
+    assert all(math.isfinite(row.value) and row.ok is None for row in rows)  # no verdicts
+    # ratios and times are positive; differences of times (the course beyond start-up)
+    # may not be in quick mode, which runs one short notebook
+    assert all(row.value > 0 for row in rows if row.section[0] in "123")
     printed = capsys.readouterr().out
     assert printed.startswith("Machine: ")
     assert printed.count("\n| ") == len(rows) + 2  # the header, the rule, then the rows
