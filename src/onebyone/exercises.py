@@ -84,6 +84,13 @@ def _first_difference(answer: np.ndarray, expected: np.ndarray) -> str | None:
             f"{expected[index]:.6g} ({int((~close).sum())} of {close.size} values differ).")
 
 
+def _real_number(answer: object, what: str) -> numbers.Real:
+    """``answer`` if it is a real number (not a bool); else a :class:`_Wrong` naming ``what``."""
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
+        raise _Wrong(f"{what} should be a whole number, got {v.describe(answer)}.")
+    return answer
+
+
 def _verdict(check: Callable[[], str]) -> Feedback:
     try:
         return Feedback(True, check())
@@ -149,8 +156,7 @@ def check_param_count(answer: object) -> Feedback:
     expected = cost.conv_params(1, 32, 16)
 
     def check() -> str:
-        if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
-            raise _Wrong(f"the answer should be a whole number, got {v.describe(answer)}.")
+        _real_number(answer, "the answer")
         if answer == expected:
             return f"32·16 weights + 16 biases = {expected}."
         if answer == 32 * 16:
@@ -326,11 +332,7 @@ def check_mlpconv_params(answer: object) -> Feedback:
         if not isinstance(answer, (tuple, list)) or len(answer) != 2:
             raise _Wrong("give two numbers, (with_one, with_two): the block's parameters with "
                          f"one 1×1 layer and with two; got {v.describe(answer)}.")
-        odd = [n for n in answer if isinstance(n, (bool, np.bool_))
-               or not isinstance(n, numbers.Real)]
-        if odd:
-            raise _Wrong(f"each count should be a whole number, got {v.describe(odd[0])}.")
-        one, two = answer
+        one, two = (_real_number(n, "each count") for n in answer)
         if (one, two) == expected:
             return (f"{expected[0]:,} and {expected[1]:,}: the second 1×1 layer adds only "
                     f"{one_by_one:,} parameters ({one_by_one / expected[0]:.1%} more), the "
@@ -539,13 +541,6 @@ def check_weight_gradient(func: Callable[[np.ndarray, np.ndarray, np.ndarray, np
 
 SHRINK_EXERCISE = {"n_H": 56, "n_W": 56, "n_C": 256, "n_F": 64}
 """The layer of the 03 exercise: 64 filters of 1x1x256 shrink 56x56x256 to 56x56x64."""
-
-
-def _real_number(answer: object, what: str) -> numbers.Real:
-    """``answer`` if it is a real number (not a bool); else a :class:`_Wrong` naming ``what``."""
-    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
-        raise _Wrong(f"{what} should be a whole number, got {v.describe(answer)}.")
-    return answer
 
 
 def check_shrink_multiplies(answer: object) -> Feedback:
