@@ -6,10 +6,15 @@ value) with a message naming the argument, what was expected and what came.
 
 from __future__ import annotations
 
+import functools
 import numbers
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import ParamSpec, TypeVar
 
 import numpy as np
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 def describe(value: object) -> str:
@@ -77,3 +82,21 @@ def float_dtype(*arrays: np.ndarray | None) -> np.dtype:
     if all(d == dtypes[0] for d in dtypes):
         return dtypes[0]  # the common case, without result_type's cost on tiny inputs
     return np.result_type(*dtypes)
+
+
+def propagates_nonfinite(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Decorator for a function whose docstring says that NaN and inf in its inputs
+    propagate to its result: they do, without a RuntimeWarning.
+
+    An operation on NaN or inf may raise the CPU's floating-point "invalid" flag, which
+    numpy reports as "RuntimeWarning: invalid value encountered in matmul". For a
+    matrix product, whether it does depends on the BLAS kernel the CPU is given
+    (OpenBLAS's SkylakeX kernel raises it for small products where its Haswell kernel
+    does not), so the warning would tell a learner about their CPU, not their data.
+    The result is the same on every CPU and is the function's documented answer.
+    """
+    @functools.wraps(func)
+    def quiet(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with np.errstate(invalid="ignore"):
+            return func(*args, **kwargs)
+    return quiet

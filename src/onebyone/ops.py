@@ -9,7 +9,8 @@ b : ``(n_F,)`` one bias per filter, or None for no bias.
 
 All functions check their arguments and raise TypeError or ValueError naming what was
 expected and what came. Inputs are never modified. NaN and inf propagate as they do in
-numpy arithmetic (a NaN anywhere in a pixel's fibre makes that pixel's outputs NaN).
+numpy arithmetic (a NaN anywhere in a pixel's fibre makes that pixel's outputs NaN),
+without RuntimeWarnings, the same on every CPU (see ``_validate.propagates_nonfinite``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def _filter_matrix(w: object, x: np.ndarray) -> np.ndarray:
     return w
 
 
+@v.propagates_nonfinite
 def conv1x1(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     """1x1 convolution: at every pixel, the fibre of ``n_C`` values times each filter.
 
@@ -86,6 +88,7 @@ def conv1x1(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.nda
     return z.reshape(*x.shape[:-1], w.shape[1])
 
 
+@v.propagates_nonfinite
 def conv1x1_loops(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     """:func:`conv1x1` written with explicit loops, one pixel and one filter at a time.
 
@@ -136,6 +139,7 @@ def conv_output_size(n: int, f: int, stride: int = 1, pad: int = 0) -> int:
     return (n + 2 * pad - f) // stride + 1
 
 
+@v.propagates_nonfinite
 def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None,
            stride: int = 1, pad: int = 0) -> np.ndarray:
     """General f x f convolution (cross-correlation, as in deep learning), zero padding.
@@ -208,6 +212,7 @@ class FiberDot(NamedTuple):
     """``relu(total)``"""
 
 
+@v.propagates_nonfinite
 def fiber_dot(x: np.ndarray, w: np.ndarray, i: int, j: int, bias: float = 0.0) -> FiberDot:
     """The fibre of ``x`` at pixel ``(i, j)`` dotted with one 1x1 filter, then ReLU.
 
@@ -242,6 +247,7 @@ def fiber_dot(x: np.ndarray, w: np.ndarray, i: int, j: int, bias: float = 0.0) -
 
 # -- 08: global average pooling ------------------------------------------------------
 
+@v.propagates_nonfinite
 def global_average_pool(x: np.ndarray) -> np.ndarray:
     """Global average pooling: the mean of each channel over all pixels.
 
@@ -268,6 +274,7 @@ def global_average_pool(x: np.ndarray) -> np.ndarray:
 POOL_MODES = ("max", "average")
 
 
+@v.propagates_nonfinite
 def pool2d(x: np.ndarray, f: int = 2, stride: int = 2, mode: str = "max") -> np.ndarray:
     """Pooling over f x f windows, each channel on its own: shrinks n_H and n_W, keeps n_C.
 
@@ -310,12 +317,10 @@ def pool2d(x: np.ndarray, f: int = 2, stride: int = 2, mode: str = "max") -> np.
     batch = x.astype(v.float_dtype(x), copy=False)
     out = batch[..., 0:rows:stride, 0:cols:stride, :].copy()  # a copy: never a view of x
     combine = np.maximum if mode == "max" else np.add
-    with np.errstate(invalid="ignore"):  # +inf + -inf is NaN, as documented: no warning
-        for di in range(f):
-            for dj in range(f):
-                if di or dj:
-                    combine(out, batch[..., di:di + rows:stride, dj:dj + cols:stride, :],
-                            out=out)
+    for di in range(f):
+        for dj in range(f):
+            if di or dj:
+                combine(out, batch[..., di:di + rows:stride, dj:dj + cols:stride, :], out=out)
     if mode == "average":
         out /= f * f
     return out
@@ -334,6 +339,7 @@ class Conv1x1Gradients(NamedTuple):
     """∂L/∂b, shape ``(n_F,)``"""
 
 
+@v.propagates_nonfinite
 def conv1x1_backward(x: np.ndarray, w: np.ndarray, dz: np.ndarray) -> Conv1x1Gradients:
     """Backward pass of ``z = conv1x1(x, w, b)``: from ``dz = ∂L/∂z`` to ``(dx, dw, db)``.
 

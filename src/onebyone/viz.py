@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from onebyone import _validate as v
 from onebyone.cost import BottleneckCost
-from onebyone.ops import fiber_dot
+from onebyone.ops import conv1x1, fiber_dot
 
 CMAP = "cividis"
 DPI = 80
@@ -253,8 +253,8 @@ def conv1x1_as_matmul(x: np.ndarray, w: np.ndarray,
 
     matrix = x.reshape(n_H * n_W, n_C).astype(np.float64)
     weights = w.astype(np.float64)
-    z = matrix @ weights
-    output = z.reshape(n_H, n_W, n_F)
+    output = conv1x1(matrix.reshape(x.shape), weights)
+    z = output.reshape(n_H * n_W, n_F)
 
     def scale(a: np.ndarray) -> tuple[float, float]:
         finite = a[np.isfinite(a)]
