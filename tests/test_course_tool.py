@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 import course  # tools/course.py, importable through tests/conftest.py
@@ -30,9 +31,9 @@ def test_ci_runs_the_readme_test_command():
 def test_lab_opens_the_course_home():
     args = course.command_line("lab", ["--no-browser"])
     assert Path(args[0]).name == "jupyter" and args[1] == "lab"
-    assert "--LabApp.default_url=/lab/tree/notebooks/00_index.ipynb" in args
+    assert "--LabApp.default_url=/lab/tree/00_index.ipynb" in args
     assert args[-1] == "--no-browser"
-    assert (ROOT / course.START_PAGE).is_file()
+    assert (ROOT / course.COURSE_DIR / course.START_PAGE).is_file()
 
 
 def test_test_runs_pytest_in_the_virtual_environment():
@@ -65,3 +66,63 @@ def test_github_workflow_is_the_twin_of_ci_run():
     runs = [step.get("run") for step in job["steps"]]
     assert "bash .ci/run" in runs
     assert any("actions/cache" in step.get("uses", "") for step in job["steps"])
+
+
+def test_lab_shows_the_course_folder_and_opens_its_home_page():
+    args = course.command_line("lab", [])
+    root = Path(next(a for a in args if a.startswith("--ServerApp.root_dir=")).split("=", 1)[1])
+    assert root == ROOT / "notebooks"
+    url = next(a for a in args if a.startswith("--LabApp.default_url="))
+    assert (root / url.removeprefix("--LabApp.default_url=/lab/tree/")).is_file()
+
+
+@pytest.fixture
+def fake_venv(tmp_path, monkeypatch):
+    """tools/course.py pointed at an empty virtual environment whose installs only
+    record what they would run."""
+    python = tmp_path / "bin" / "python"
+    python.parent.mkdir()
+    python.touch()
+    monkeypatch.setattr(course, "VENV", tmp_path)
+    monkeypatch.setattr(course, "PYTHON", python)
+    installs = []
+
+    def run(args, **kwargs):
+        if "-r" in args:  # pip install -r <file>: record the file and how it is called
+            installs.append((args[args.index("-r") + 1], args))
+
+    monkeypatch.setattr(course.subprocess, "run", run)
+    return installs
+
+
+def installed(installs) -> list[str]:
+    return [requirements for requirements, _ in installs]
+
+
+def test_one_install_serves_both_commands(fake_venv):
+    course.setup("test")
+    assert installed(fake_venv) == ["requirements-dev.txt"]
+    fake_venv.clear()
+    course.setup("lab")  # the test tools' install includes lab's requirements
+    course.setup("test")
+    assert installed(fake_venv) == []
+
+
+def test_lab_install_does_not_serve_test_and_changes_reinstall(fake_venv, monkeypatch):
+    course.setup("lab")
+    assert installed(fake_venv) == ["requirements.txt"]
+    fake_venv.clear()
+    course.setup("lab")
+    assert installed(fake_venv) == []
+    course.setup("test")  # the test tools are missing
+    assert installed(fake_venv) == ["requirements-dev.txt"]
+    fake_venv.clear()
+    monkeypatch.setattr(course, "_fingerprint", lambda: "requirements edited")
+    course.setup("lab")
+    assert installed(fake_venv) == ["requirements.txt"]
+
+
+def test_installs_show_pips_progress(fake_venv):
+    course.setup("test")
+    ((_, args),) = fake_venv
+    assert "--quiet" not in args and "-q" not in args

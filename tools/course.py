@@ -6,7 +6,9 @@
 
 Extra arguments are passed on to ``jupyter lab`` or ``pytest``.  Only the standard
 library is used here, so this runs on any Python >= 3.10 before anything is installed.
-Installs are skipped when the requirement files have not changed since the last one.
+Installs are skipped when the requirement files have not changed since the last one;
+the test tools' install includes everything ``lab`` needs, so ``lab`` after ``test``
+installs nothing.
 """
 
 from __future__ import annotations
@@ -23,41 +25,63 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 REQUIREMENTS = {"lab": "requirements.txt", "test": "requirements-dev.txt"}
+SERVED_BY = {"lab": ("lab", "test"), "test": ("test",)}
+"""Which commands' installs serve each command: the test tools include lab's needs."""
 MIN_PYTHON = (3, 10)
-START_PAGE = "notebooks/00_index.ipynb"
+COURSE_DIR = "notebooks"
+"""What JupyterLab's file browser shows a learner: the course, not the repo's tooling."""
+START_PAGE = "00_index.ipynb"
+"""The page JupyterLab opens, inside ``COURSE_DIR``."""
 
 
-def _fingerprint(requirements: str) -> str:
-    """Hash of everything that decides what gets installed."""
+def _fingerprint() -> str:
+    """Hash of everything that decides what gets installed, for either command."""
     digest = hashlib.sha256()
-    for name in ("requirements.txt", "requirements-dev.txt", "pyproject.toml", requirements):
+    for name in ("requirements.txt", "requirements-dev.txt", "pyproject.toml"):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 
 
-def setup(requirements: str) -> None:
-    """Create ``.venv`` if needed and install ``requirements`` into it (once per change)."""
+def _stamp(requirements: str) -> Path:
+    """The file recording that ``requirements`` was installed, and from what."""
+    return VENV / f".installed-{Path(requirements).stem}"
+
+
+def _installed(command: str) -> bool:
+    """Whether an install that serves ``command`` is in place and current."""
+    wanted = _fingerprint()
+    return any(_stamp(REQUIREMENTS[done]).is_file()
+               and _stamp(REQUIREMENTS[done]).read_text() == wanted
+               for done in SERVED_BY[command])
+
+
+def setup(command: str) -> None:
+    """Create ``.venv`` if needed and install what ``command`` needs (once per change).
+
+    pip shows its own progress: a first install downloads a few hundred MB.
+    """
     if sys.version_info < MIN_PYTHON:
         needed = ".".join(map(str, MIN_PYTHON))
         sys.exit(f"Python >= {needed} is needed; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    stamp = VENV / f".installed-{Path(requirements).stem}"
-    wanted = _fingerprint(requirements)
-    if stamp.exists() and stamp.read_text() == wanted:
+    if _installed(command):
         return
-    print(f"Installing {requirements} ...", flush=True)
+    requirements = REQUIREMENTS[command]
+    print(f"Installing {requirements} into {VENV.name}/ (the first time, a few hundred MB "
+          "are downloaded; see the README) ...", flush=True)
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check"]
     subprocess.run([*pip, "--quiet", "--upgrade", "pip"], check=True, cwd=ROOT)
-    subprocess.run([*pip, "--quiet", "-r", requirements], check=True, cwd=ROOT)
-    stamp.write_text(wanted)
+    subprocess.run([*pip, "-r", requirements], check=True, cwd=ROOT)
+    _stamp(requirements).write_text(_fingerprint())
 
 
 def command_line(command: str, extra: list[str]) -> list[str]:
     """What ``lab`` or ``test`` runs inside the virtual environment, from the repo root."""
     if command == "lab":
-        args = [str(BIN / "jupyter"), "lab", f"--LabApp.default_url=/lab/tree/{START_PAGE}"]
+        args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT / COURSE_DIR}",
+                f"--LabApp.default_url=/lab/tree/{START_PAGE}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--allow-root")  # containers often run as root; Jupyter refuses it
         return [*args, *extra]
@@ -69,7 +93,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
-    setup(REQUIREMENTS[command])
+    setup(command)
     return subprocess.run(command_line(command, extra), cwd=ROOT).returncode
 
 
