@@ -11,7 +11,7 @@ import pytest
 
 from feedback import assert_right, assert_wrong
 from lecture import LECTURE
-from onebyone import data, exercises
+from onebyone import cost, data, exercises
 from onebyone.exercises import Feedback
 
 # -- learners' answers to 01: one channel ------------------------------------------
@@ -369,10 +369,73 @@ class TestCheckLayer:
         assert_wrong(exercises.check_layer(lambda x, w, b: float(np.sum(x))), "numpy array")
 
 
+# -- check_dense_and_conv_params (04, exercise 2) -----------------------------------------
+
+class TestCheckDenseAndConvParams:
+    # a dense layer 4,096 -> 4,096 on a 64x64 one-channel image; a 1x1 convolution 1 -> 1
+    DENSE = 64 * 64 * 64 * 64 + 64 * 64  # a weight per input and output, a bias per output
+    CONV = 1 * 1 * 1 * 1 + 1  # one weight, one bias
+
+    def test_numbers_by_hand(self):
+        assert (self.DENSE, self.CONV) == (16_781_312, 2)
+        assert exercises.SHARING_EXERCISE == {"n_H": 64, "n_W": 64}
+
+    @pytest.mark.parametrize("answer", [(16_781_312, 2), [16_781_312, 2],
+                                        (np.int64(16_781_312), np.int64(2)),
+                                        (16_781_312.0, 2.0)])
+    def test_right(self, answer):
+        feedback = exercises.check_dense_and_conv_params(answer)
+        assert_right(feedback)
+        assert "16,781,312" in feedback.message and "shares" in feedback.message
+
+    def test_the_notebook_solution(self):
+        assert_right(exercises.check_dense_and_conv_params(
+            (cost.dense_params(64 * 64, 64 * 64), cost.conv_params(1, 1, 1))))
+
+    def test_stub_of_the_notebook(self):
+        assert_wrong(exercises.check_dense_and_conv_params((None, None)), "whole number",
+                     "None")
+
+    def test_swapped(self):
+        assert_wrong(exercises.check_dense_and_conv_params((self.CONV, self.DENSE)), "swapped")
+
+    @pytest.mark.parametrize(("dense", "hints"), [
+        (64 * 64 * 64 * 64, ("dense layer", "weights only", "bias")),
+        (64 * 64 * 64 * 64 + 1, ("dense layer", "bias of its own")),
+        (64 * 64 + 1, ("dense layer", "one output")),
+        (64 * 64, ("dense layer", "inputs")),
+        (64 * 64 + 64, ("dense layer", "one row", "4,096")),
+        (123, ("dense layer", "123 is not it", "one bias")),
+        (float("nan"), ("dense layer", "not it")),
+    ])
+    def test_dense_layer_wrong(self, dense, hints):
+        assert_wrong(exercises.check_dense_and_conv_params((dense, self.CONV)), *hints)
+
+    @pytest.mark.parametrize(("conv", "hints"), [
+        (1, ("dense layer is right", "bias")),
+        (0, ("dense layer is right", "one weight and one bias")),
+        (64 * 64, ("dense layer is right", "pixels", "serves them all")),
+        (2 * 64 * 64, ("dense layer is right", "pixels", "shares one filter")),
+        (3, ("dense layer is right", "3 is not it")),
+    ])
+    def test_convolution_wrong(self, conv, hints):
+        assert_wrong(exercises.check_dense_and_conv_params((self.DENSE, conv)), *hints)
+
+    @pytest.mark.parametrize(("answer", "words"), [
+        (None, "two numbers"), (16_781_312, "two numbers"), ((16_781_312,), "two numbers"),
+        ((16_781_312, 2, 0), "two numbers"), (np.array([16_781_312, 2]), "two numbers"),
+        (("16781312", "2"), "whole number"), ((True, 2), "whole number"),
+        ((16_781_312, None), "whole number"),
+    ])
+    def test_not_two_numbers(self, answer, words):
+        assert_wrong(exercises.check_dense_and_conv_params(answer), words)
+
+
 # -- every check, whatever comes ----------------------------------------------------
 
 CHECKS = [exercises.check_photo_shape, exercises.check_single_channel,
-          exercises.check_param_count, exercises.check_layer]
+          exercises.check_param_count, exercises.check_layer,
+          exercises.check_dense_and_conv_params]
 
 ODD_ANSWERS = [
     None, 0, -1, 1.5, float("nan"), float("inf"), 1j, True, "", "abc", b"bytes", [], [1, 2],

@@ -91,6 +91,19 @@ def _real_number(answer: object, what: str) -> numbers.Real:
     return answer
 
 
+def _two_counts(answer: object, what: str, expected: tuple[int, int],
+                first: str) -> tuple[numbers.Real, numbers.Real]:
+    """``answer`` as two real numbers; else a :class:`_Wrong` asking for ``what``, or
+    saying that the two are ``expected`` swapped (``first`` names the one that comes first).
+    """
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise _Wrong(f"give two numbers, {what}; got {v.describe(answer)}.")
+    pair = tuple(_real_number(n, "each count") for n in answer)
+    if pair != expected and pair == expected[::-1]:
+        raise _Wrong(f"the two numbers are swapped: {first} comes first.")
+    return pair
+
+
 def _verdict(check: Callable[[], str]) -> Feedback:
     try:
         return Feedback(True, check())
@@ -309,6 +322,60 @@ def check_conv1x1_matmul(func: Callable[[np.ndarray, np.ndarray], np.ndarray]) -
     return _verdict(check)
 
 
+SHARING_EXERCISE = {"n_H": 64, "n_W": 64}
+"""The image of the second 04 exercise: 64x64 pixels, one channel. A dense layer maps its
+4,096 values to 4,096 outputs; a 1x1 convolution maps its 1 channel to 1."""
+
+
+def check_dense_and_conv_params(answer: object) -> Feedback:
+    """Check ``(n_dense, n_conv)``: the parameters (weights and biases) of the 04 exercise's
+    dense layer from the 64x64 image's 4,096 values to 4,096 outputs, and of a 1x1
+    convolution from 1 channel to 1 (see ``SHARING_EXERCISE``)."""
+    n_H, n_W = SHARING_EXERCISE["n_H"], SHARING_EXERCISE["n_W"]
+    n = n_H * n_W
+    expected = (cost.dense_params(n, n), cost.conv_params(1, 1, 1))
+    dense_mistakes = {
+        cost.dense_params(n, n, bias=False): (
+            f"{n:,}·{n:,} counts its weights only; each of its {n:,} outputs also has a "
+            "bias."),
+        cost.dense_params(n, n, bias=False) + 1: (
+            f"each of its {n:,} outputs has a bias of its own, not one for all."),
+        cost.dense_params(n, 1): (
+            f"that is a dense layer with one output; this one has {n:,}, each with {n:,} "
+            "weights and a bias."),
+        n: f"{n:,} is the number of its inputs; count its weights and biases.",
+        cost.dense_params(n_W, n_W): (
+            f"that is a layer on one row of {n_W} pixels; this one sees all "
+            f"{n_H}·{n_W} = {n:,} values."),
+    }
+    conv_mistakes = {
+        1: "it has one weight, and also one bias.",
+        0: "it has one weight and one bias.",
+        n: (f"it does not give each of the {n:,} pixels a weight of its own: one 1×1 "
+            "filter, one weight and one bias, serves them all."),
+        n * expected[1]: (f"that gives each of the {n:,} pixels its own weight and bias; the "
+                          "convolution shares one filter across all of them."),
+    }
+
+    def check() -> str:
+        dense, conv = _two_counts(answer, "(n_dense, n_conv): the dense layer's parameters, "
+                                  "then the 1×1 convolution's", expected, "the dense layer")
+        if (dense, conv) == expected:
+            return (f"{expected[0]:,} against {expected[1]}: each of the dense layer's {n:,} "
+                    f"outputs has its own {n:,} weights and a bias, while the 1×1 convolution "
+                    f"shares one weight and one bias across all {n:,} pixels.")
+        if dense != expected[0]:
+            raise _Wrong("the dense layer: " + (
+                dense_mistakes.get(dense) or
+                f"{dense} is not it. Each of its {n:,} outputs has one weight per input value "
+                f"({n:,} of them) and one bias."))
+        raise _Wrong("the dense layer is right. The 1×1 convolution: " + (
+            conv_mistakes.get(conv) or
+            f"{conv} is not it. It has one filter of 1·1·1 weights and one bias."))
+
+    return _verdict(check)
+
+
 # -- 08: one or two 1x1 layers in an mlpconv block ----------------------------------------
 
 MLPCONV_EXERCISE = {"n_C": 96, "f": 5, "n_F": 192}
@@ -329,16 +396,13 @@ def check_mlpconv_params(answer: object) -> Feedback:
     wrong_input = cost.conv_params(f, n_F, n_F) + one_by_one
 
     def check() -> str:
-        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-            raise _Wrong("give two numbers, (with_one, with_two): the block's parameters with "
-                         f"one 1×1 layer and with two; got {v.describe(answer)}.")
-        one, two = (_real_number(n, "each count") for n in answer)
+        one, two = _two_counts(answer, "(with_one, with_two): the block's parameters with "
+                               "one 1×1 layer and with two", expected,
+                               "the block with one 1×1 layer")
         if (one, two) == expected:
             return (f"{expected[0]:,} and {expected[1]:,}: the second 1×1 layer adds only "
                     f"{one_by_one:,} parameters ({one_by_one / expected[0]:.1%} more), the "
                     f"{f}×{f} convolution holds most of them.")
-        if (one, two) == expected[::-1]:
-            raise _Wrong("the two numbers are swapped: the block with one 1×1 layer comes first.")
         if one == weights_only:
             raise _Wrong("that counts the weights only: each filter also has one bias.")
         if one == one_by_one:
