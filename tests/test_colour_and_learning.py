@@ -2,8 +2,9 @@
 
 The package's backward passes, colour data, plots, colour mixer and exercise checks, and
 the claims the two notebooks make: grayscale within one grey level of Pillow, the
-learned grey weights, two linear layers merging into one, the XOR colours beyond any
-single 1x1 convolution (at most 75%) and within reach of an mlpconv. Expected values
+learned grey weights, two linear layers merging into one, the XNOR colours
+(data.xor_colours) beyond any single 1x1 convolution (at most 75%) and within reach of
+an mlpconv; and what the two notebooks print and say about them. Expected values
 come from the issue (0.299, 0.587, 0.114; <= 1 grey level; <= 75%), from naive loops
 written here, or from central differences.
 """
@@ -11,6 +12,8 @@ written here, or from central differences.
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import ipywidgets
 import matplotlib.image
@@ -25,6 +28,11 @@ from PIL import Image
 from feedback import assert_right, assert_wrong
 from onebyone import data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
+from test_dense_and_nin import notebook
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NB05 = NOTEBOOKS / "05_colour_as_1x1.ipynb"
+NB06 = NOTEBOOKS / "06_nonlinearity_and_learning.ipynb"
 
 FAST = settings(max_examples=50, deadline=None)
 BT601 = (0.299, 0.587, 0.114)  # the issue's numbers, ITU-R BT.601
@@ -284,7 +292,9 @@ class TestColourData:
                                                                                     abs=0.005)
 
 
-class TestXorColours:
+class TestXnorColours:
+    """data.xor_colours: class 1 when red and blue are both low or both high (XNOR)."""
+
     def test_shapes_ranges_and_rule(self):
         image, labels = data.xor_colours(20, 30, seed=4)
         assert image.shape == (20, 30, 3) and image.dtype == np.float64
@@ -348,6 +358,27 @@ class TestGrayscaleClaims:
         pillow = np.asarray(Image.fromarray(image).convert("L"))
         assert np.abs(np.rint(gray) - pillow).max() <= 1
 
+    def test_pixels_that_differ_from_pillow_sit_exactly_on_a_half(self):
+        """Notebook 05: where rint(ours) and Pillow differ, ours is exactly on .5 and
+        Pillow's unrounded sum just below; np.rint rounds those halves up (odd whole part)."""
+        photo = data.photo().astype(np.int64)
+        thousandths = photo @ np.array([299, 587, 114])  # ours, exactly, in 1/1000
+        pillow_sum = photo @ np.array([19595, 38470, 7471])  # Pillow's, exactly, in 1/65536
+        pillow = np.asarray(Image.fromarray(photo.astype(np.uint8)).convert("L"))
+        np.testing.assert_array_equal((pillow_sum + 32768) >> 16, pillow)
+        gray = ops.conv1x1(photo, np.array(BT601).reshape(3, 1))[:, :, 0]
+        differ = np.rint(gray) != pillow
+        on_half = thousandths % 1000 == 500
+        assert differ.sum() == 4 and on_half.sum() == 4
+        np.testing.assert_array_equal(differ, on_half)
+        np.testing.assert_array_equal(gray[on_half], thousandths[on_half] / 1000)  # no error
+        below = pillow_sum[on_half] * 1000 < thousandths[on_half] * 65536
+        close = thousandths[on_half] * 65536 - pillow_sum[on_half] * 1000 < 0.001 * 65536 * 1000
+        assert below.all() and close.all()
+        assert (thousandths[on_half] // 1000 % 2 == 1).all()  # odd: half to even goes up
+        # Pillow's red and blue weights are a hair below BT.601's, its green a hair above
+        assert 19595 / 65536 < 0.299 and 7471 / 65536 < 0.114 and 38470 / 65536 > 0.587
+
     def test_permutation_matrix_swaps_red_and_blue(self):
         photo = data.photo(max_size=40)
         swap = np.array([[0, 0, 1], [0, 1, 0], [1, 0, 0]])
@@ -380,6 +411,26 @@ def train_mlpconv(x: np.ndarray, y: np.ndarray, steps: int = 1000, lr: float = 1
         _, dw1, db1 = ops.conv1x1_backward(x, w1, ops.relu_backward(z1, da1))
         w1, b1, w2, b2 = w1 - lr * dw1, b1 - lr * db1, w2 - lr * dw2, b2 - lr * db2
     return w1, b1, w2, b2
+
+
+def grey_pairs() -> tuple[np.ndarray, np.ndarray]:
+    """Notebook 06's training pairs: the small photo's pixels as rows, and Pillow's grey."""
+    photo = data.photo(max_size=64)
+    grey = np.asarray(Image.fromarray(photo).convert("L")) / 255.0
+    return photo.reshape(-1, 3) / 255.0, grey.ravel()
+
+
+def least_squares_floor() -> float:
+    """The lowest mean squared error of any 1x1 convolution 3 -> 1 with a bias."""
+    pixels, grey = grey_pairs()
+    rows = np.column_stack([pixels, np.ones(len(pixels))])
+    best = np.linalg.lstsq(rows, grey, rcond=None)[0]
+    return float(np.mean((rows @ best - grey) ** 2))
+
+
+def bt601_loss() -> float:
+    pixels, grey = grey_pairs()
+    return float(np.mean((pixels @ np.array(BT601) - grey) ** 2))
 
 
 def accuracy(z: np.ndarray, labels: np.ndarray) -> float:
@@ -434,9 +485,11 @@ class TestLearningClaims:
         np.testing.assert_allclose(w.ravel(), BT601, atol=0.005)
         assert abs(b[0]) < 0.005
         assert losses[-1] < 1e-4 * losses[0]
-        assert losses[-1] < 2 * (1 / 255) ** 2 / 12  # down to Pillow's rounding noise
+        # Pillow's rounding puts a floor under the loss: gradient descent ends above the
+        # least-squares optimum and below the loss of the exact BT.601 weights
+        assert least_squares_floor() <= losses[-1] <= bt601_loss()
 
-    def test_mlpconv_learns_the_xor_colours_and_one_conv_cannot(self):
+    def test_mlpconv_learns_the_xnor_colours_and_one_conv_cannot(self):
         x, labels = data.xor_colours(32, 32, seed=0)
         test_x, test_labels = data.xor_colours(32, 32, seed=1)
         y = labels[:, :, np.newaxis].astype(float)
@@ -477,6 +530,50 @@ class TestLearningClaims:
         assert 0.6 < best <= 0.75
         w, b = train_single(x, labels[:, :, np.newaxis].astype(float))
         assert accuracy(ops.conv1x1(x, w, b), labels) <= 0.75
+
+
+# -- what notebooks 05 and 06 print and say --------------------------------------------
+
+def printed(outputs: str, label: str) -> float:
+    """The number printed after ``label`` in a notebook's stored outputs."""
+    found = re.findall(rf"{re.escape(label)}\s*([-+0-9.e]+)", outputs)
+    assert len(found) == 1, f"{label!r} should be printed once, found {found}"
+    return float(found[0])
+
+
+class TestNotebookText:
+    def test_05_explains_the_pixels_that_differ_from_pillow(self):
+        markdown, _, outputs = notebook(NB05)
+        assert "a hair smaller" not in markdown  # true of red and blue, not of green
+        assert "Pillow's weights / 65536: [0.298996 0.587006 0.113998]" in outputs
+        assert "Pillow's output is (sum + 32768) >> 16: True" in outputs
+        for line in ("pixel (175, 221), RGB [57 11  0]: ours 23.5 → 24, Pillow's 23.499832 → 23",
+                     "pixel (504, 360), RGB [255 243 251]: ours 247.5 → 248, "
+                     "Pillow's 247.499939 → 247"):
+            assert line in outputs
+        assert "exactly on .5: 4, of which differ from Pillow: 4" in outputs
+        assert "[23.5, 24.5, 195.5, 196.5] → [ 24.  24. 196. 196.]" in outputs
+        assert "half to even" in markdown and "sits exactly on .5" in markdown
+
+    def test_06_the_final_loss_is_above_its_floor_and_says_so(self):
+        markdown, code, outputs = notebook(NB06)
+        final = printed(outputs, "final loss")
+        optimum = printed(outputs, "least-squares optimum: loss")
+        bt601 = printed(outputs, "exact BT.601 weights:  loss")
+        assert optimum <= final <= bt601
+        assert optimum == pytest.approx(least_squares_floor(), rel=1e-4)
+        assert bt601 == pytest.approx(bt601_loss(), rel=1e-4)
+        assert "np.linalg.lstsq" in code
+        above = re.search(r"([0-9.]+%) above the optimum", outputs)[1]
+        assert f"{above} above the least-squares optimum" in markdown  # the prose says it
+        assert "(1/255)²/12" not in markdown
+
+    def test_06_calls_both_low_or_both_high_xnor(self):
+        markdown, code, _ = notebook(NB06)
+        assert "**both low or both high**, 0 otherwise: an **XNOR**" in markdown
+        for text in (markdown, code):
+            assert "XOR colours" not in text and "an XOR of" not in text
+        assert markdown.count("XNOR colours") == 1 and "XNOR colours" in code  # summary, quiz
 
 
 # -- viz ------------------------------------------------------------------------------
