@@ -9,6 +9,7 @@ from running the code.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import ipywidgets
 import matplotlib
@@ -22,8 +23,10 @@ from matplotlib.figure import Figure
 from feedback import assert_right, assert_wrong
 from onebyone import cost, data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
+from test_dense_and_nin import notebook
 
 FAST = settings(max_examples=50, deadline=None)
+NB07 = Path(__file__).resolve().parent.parent / "notebooks" / "07_bottlenecks.ipynb"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -215,6 +218,13 @@ class TestBottleneckCost:
         c = cost.bottleneck_cost(56, 56, 256, 3, 64, 64, bias=False)
         assert c.bottleneck_params == shrink + middle
 
+    def test_resnet_34_basic_block(self):
+        """He et al.'s comparison (arXiv:1512.03385, section 4.1, Figure 5): the bottleneck
+        block against two 3x3 convolutions 64 -> 64, "similar time complexity"."""
+        basic = 2 * cost.conv_params(3, 64, 64, bias=False)
+        assert basic == 2 * 3 * 3 * 64 * 64 == 73_728
+        assert 0.9 < 69_632 / basic < 1
+
     def test_inception_3a_3x3_branch(self):
         c = cost.bottleneck_cost(28, 28, 192, 3, 128, 96)
         assert c.reduce_multiplies == 28 * 28 * 96 * 192 == 14_450_688
@@ -316,6 +326,23 @@ class TestDepthwiseSeparableCost:
 def test_lecture_shrinking_numbers():
     assert cost.conv_params(1, 192, 32) == 6_176
     assert cost.conv_multiplies(28, 28, 1, 192, 32) == 4_816_896
+
+
+class TestNotebook07:
+    def test_both_resnet_comparisons_computed_and_attributed(self):
+        markdown, code, outputs = notebook(NB07)
+        expected = [  # computed by onebyone.cost, printed, and attributed in the prose
+            (code, ["cost.conv_params(f=3, n_C=256, n_F=256, bias=False)",
+                    "2 * cost.conv_params(f=3, n_C=64, n_F=64, bias=False)"]),
+            (outputs, ["589,824 weights (8.5× more; this course's comparison)",
+                       "basic block, two 3×3, 64 → 64:          73,728 weights",
+                       "69,632 weights (0.94× the basic block)"]),
+            (markdown, ["\"similar time complexity\"", "ResNet-34", "(this course's comparison)",
+                        "(He et al.'s comparison)"]),
+        ]
+        for text, lines in expected:
+            for line in lines:
+                assert line in text
 
 
 # -- data.feature_volume ------------------------------------------------------------
