@@ -6,7 +6,10 @@ collects the notebooks themselves; these tests check everything else about them.
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -15,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import nav  # tools/nav.py, importable through tests/conftest.py
+from onebyone.exercises import Feedback
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,3 +134,102 @@ def test_ruff_is_clean():
                              "src", "tests", "notebooks", "tools", "benchmarks"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- folded solutions: each ends with its check, and the check passes -------------------
+
+DETAILS = re.compile(r"<details>\s*<summary>(?P<summary>[^<]*)</summary>(?P<body>.*?)</details>",
+                     re.S)
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+# solutions in notebooks that are not ours to edit, known not to end with a check
+NO_CHECK_YET = {("08_network_in_network.ipynb", 2): "08's exercise 2 has no instant check"}
+
+
+def _solutions(path: Path) -> list[tuple[int, str]]:
+    """(index of the markdown cell, code) of each folded solution, in order."""
+    return [(index, "".join(PYTHON_BLOCK.findall(match["body"])))
+            for index, cell in enumerate(_cells(path)) if cell["cell_type"] == "markdown"
+            for match in DETAILS.finditer("".join(cell["source"]))
+            if match["summary"].strip() == "Solution"]
+
+
+SOLUTIONS = [pytest.param(path, k, id=f"{path.stem}-solution{k}",
+                          marks=[pytest.mark.xfail(strict=True, reason=NO_CHECK_YET[key])]
+                          if (key := (path.name, k)) in NO_CHECK_YET else [])
+             for path in NOTEBOOKS for k in range(1, len(_solutions(path)) + 1)]
+
+
+def _check_called_last(code: str) -> str | None:
+    """The name of the check_... function that ``code``'s last statement calls, if it does."""
+    tree = ast.parse(code)
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) \
+            and isinstance(last.value.func, ast.Name) and last.value.func.id.startswith("check_"):
+        return last.value.func.id
+    return None
+
+
+def _run(code: str, namespace: dict, name: str) -> object:
+    """Run ``code`` in ``namespace``, as a notebook cell: the value of its last statement
+    when that is an expression."""
+    tree = ast.parse(code)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, name, "exec"), namespace)
+    if last is not None:
+        return eval(compile(ast.Expression(last.value), name, "eval"), namespace)
+    return None
+
+
+@functools.cache
+def _solution_results(path: Path) -> dict[int, object]:
+    """Run the notebook's code cells in order, in one namespace (live widgets left out),
+    and each folded solution where it stands, in a copy of that namespace: what the
+    solution's last statement gives, by the solution's number."""
+    by_cell: dict[int, list[tuple[int, str]]] = {}
+    for k, (index, code) in enumerate(_solutions(path), start=1):
+        by_cell.setdefault(index, []).append((k, code))
+    namespace: dict = {"__name__": "__main__", "display": lambda *objects: None}
+    results = {}
+    here = os.getcwd()
+    os.chdir(path.parent)  # as in JupyterLab, the kernel starts next to the notebook
+    try:
+        for index, cell in enumerate(_cells(path)):
+            if cell["cell_type"] == "code" and LIVE_TAG not in cell["metadata"].get("tags", []):
+                code = "\n".join(line for line in "".join(cell["source"]).splitlines()
+                                 if not line.lstrip().startswith("%"))  # %matplotlib inline
+                _run(code, namespace, f"{path.name} cell {index}")
+            for k, code in by_cell.get(index, []):
+                results[k] = _run(code, dict(namespace), f"{path.name} solution {k}")
+    finally:
+        os.chdir(here)
+    return results
+
+
+@pytest.mark.parametrize(("path", "k"), SOLUTIONS)
+def test_folded_solution_ends_with_the_exercise_check(path, k):
+    index, code = _solutions(path)[k - 1]
+    check = _check_called_last(code)
+    assert check, f"solution {k} should end with its check_... call, so that its ✓ shows:\n{code}"
+    cells = _cells(path)
+    exercise = next(c for c in reversed(cells[:index]) if c["cell_type"] == "code")
+    assert f"{check}(" in "".join(exercise["source"]), (
+        f"the exercise cell before solution {k} should call {check} too")
+
+
+@pytest.mark.parametrize(("path", "k"), SOLUTIONS)
+def test_folded_solution_passes_its_check(path, k):
+    feedback = _solution_results(path)[k]
+    assert isinstance(feedback, Feedback), f"solution {k} ends with {feedback!r}, not a check"
+    assert feedback.correct, f"solution {k}: {feedback!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.name)
+def test_answers_are_folded_away(path):
+    """An answer to a question stays hidden until the learner unfolds it."""
+    for cell in _cells(path):
+        if cell["cell_type"] == "markdown":
+            visible = DETAILS.sub("", "".join(cell["source"]))
+            assert not re.search(r"\banswer\s*:", visible, re.I), (
+                f"fold the answer in <details><summary>Answer</summary>:\n{visible}")
+    summaries = {m["summary"].strip() for m in DETAILS.finditer(_markdown(path))}
+    assert summaries <= {"Solution", "Answer"}, summaries
