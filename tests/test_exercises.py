@@ -467,3 +467,37 @@ def test_feedback_truthiness_follows_correct():
     assert repr(Feedback(True, "fine")).startswith("✓")
     assert repr(Feedback(False, "not yet")).startswith("✗")
     assert "not yet" in repr(Feedback(False, "not yet"))
+
+
+# photo(max_size=48) is 48×41; three mlpconv layers of 16, 32, 10 channels that keep the
+# size, 2×2 max pooling (stride 2, rounding down) between them, then GAP
+TINY_NIN_RIGHT = ((48, 41, 16), (24, 20, 32), (12, 10, 10), (10,))
+
+
+class TestCheckTinyNinShapes:
+    def test_the_photo_size_by_hand(self):
+        assert data.photo(max_size=48).shape == (48, 41, 3)
+
+    @pytest.mark.parametrize("answer", [list(TINY_NIN_RIGHT), TINY_NIN_RIGHT,
+                                        [tuple(np.int64(n) for n in s) for s in TINY_NIN_RIGHT]])
+    def test_right(self, answer):
+        feedback = exercises.check_tiny_nin_shapes(answer)
+        assert_right(feedback)
+        assert "(12, 10, 10)" in feedback.message and "halves" in feedback.message
+
+    @pytest.mark.parametrize(("answer", "hints"), [
+        (None, ("None", "a.shape for a in tiny_nin")),
+        ("shapes", ("list of 4 shape tuples", "str")),
+        (list(TINY_NIN_RIGHT[:3]), ("list of 4 shape tuples", "length 3")),
+        ([[48, 41, 16], [24, 20, 32], [12, 10, 10], [10]], ("list of 4 shape tuples",)),
+        ([(48, 41, 16), (24, 20.5, 32), (12, 10, 10), (10,)], ("whole number", "float")),
+        ([(48, 41, 16), (24, 20, 32), (12, 10, 10), (True,)], ("whole number", "bool")),
+        # the notebook's own x, photo(max_size=64), 64×55
+        ([(64, 55, 16), (32, 27, 32), (16, 13, 10), (10,)], ("shapes for x", "48×41")),
+        ([(48, 41, 16), (24, 21, 32), (12, 10, 10), (10,)],
+         ("mlpconv 2", "(24, 20, 32)", "rounding down")),
+        ([(48, 41, 16), (24, 20, 32), (12, 10, 10), (1, 10)], ("the scores", "(10,)")),
+        ([(48, 41, 3), (24, 20, 32), (12, 10, 10), (10,)], ("mlpconv 1", "(48, 41, 16)")),
+    ])
+    def test_wrong(self, answer, hints):
+        assert_wrong(exercises.check_tiny_nin_shapes(answer), *hints)

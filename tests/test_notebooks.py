@@ -141,8 +141,6 @@ def test_ruff_is_clean():
 DETAILS = re.compile(r"<details>\s*<summary>(?P<summary>[^<]*)</summary>(?P<body>.*?)</details>",
                      re.S)
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
-# solutions in notebooks that are not ours to edit, known not to end with a check
-NO_CHECK_YET = {("08_network_in_network.ipynb", 2): "08's exercise 2 has no instant check"}
 
 
 def _solutions(path: Path) -> list[tuple[int, str]]:
@@ -153,9 +151,7 @@ def _solutions(path: Path) -> list[tuple[int, str]]:
             if match["summary"].strip() == "Solution"]
 
 
-SOLUTIONS = [pytest.param(path, k, id=f"{path.stem}-solution{k}",
-                          marks=[pytest.mark.xfail(strict=True, reason=NO_CHECK_YET[key])]
-                          if (key := (path.name, k)) in NO_CHECK_YET else [])
+SOLUTIONS = [pytest.param(path, k, id=f"{path.stem}-solution{k}")
              for path in NOTEBOOKS for k in range(1, len(_solutions(path)) + 1)]
 
 

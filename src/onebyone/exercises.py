@@ -423,6 +423,64 @@ def check_mlpconv_params(answer: object) -> Feedback:
     return _verdict(check)
 
 
+TINY_NIN_EXERCISE = {"max_size": 48, "channels": (16, 32, 10), "pools": 2}
+"""The 08 exercise: notebook 08's ``tiny_nin`` (three mlpconv layers that keep the height
+and width, with 16, 32 and 10 channels, 2x2 max pooling with stride 2 between them,
+then global average pooling) run on ``data.photo(max_size=48)``."""
+
+
+def _tiny_nin_shapes(n_H: int, n_W: int) -> list[tuple[int, ...]]:
+    """The shapes of what ``tiny_nin`` returns for an ``(n_H, n_W, 3)`` image."""
+    shapes = []
+    for k, n_C in enumerate(TINY_NIN_EXERCISE["channels"]):
+        if k:  # 2x2 max pooling with stride 2 before every mlpconv but the first
+            n_H, n_W = n_H // 2, n_W // 2
+        shapes.append((n_H, n_W, n_C))
+    return [*shapes, (TINY_NIN_EXERCISE["channels"][-1],)]
+
+
+def check_tiny_nin_shapes(answer: object) -> Feedback:
+    """Check the shapes of the four arrays ``tiny_nin`` returns for the 08 exercise's photo
+    (see ``TINY_NIN_EXERCISE``): the three mlpconv outputs and the scores, in order."""
+    n_H, n_W, _ = data.photo(max_size=TINY_NIN_EXERCISE["max_size"]).shape
+    expected = _tiny_nin_shapes(n_H, n_W)
+    what = "the shapes of the four arrays tiny_nin returns, in order"
+
+    def check() -> str:
+        if answer is None:
+            raise _Wrong(f"give {what}, e.g. [a.shape for a in tiny_nin(small)]; got None.")
+        if not isinstance(answer, (list, tuple)) or len(answer) != len(expected) \
+                or not all(isinstance(shape, tuple) for shape in answer):
+            raise _Wrong(f"give {what}: a list of {len(expected)} shape tuples, "
+                         f"got {v.describe(answer)}"
+                         + (f" of length {len(answer)}." if isinstance(answer, (list, tuple))
+                            else "."))
+        sizes = [n for shape in answer for n in shape]
+        odd = [n for n in sizes if isinstance(n, (bool, np.bool_))
+               or not isinstance(n, numbers.Integral)]
+        if odd:
+            raise _Wrong(f"each size should be a whole number, got {v.describe(odd[0])}.")
+        shapes = [tuple(int(n) for n in shape) for shape in answer]
+        if shapes == expected:
+            return (f"{expected[0]} → {expected[1]} → {expected[2]} → {expected[3]}: the "
+                    "mlpconv layers keep the height and width and set the channels, each "
+                    "pooling halves the height and width (rounding down), and global "
+                    "average pooling leaves one score per class, whatever the image size.")
+        n_H_x, n_W_x, _ = data.photo(max_size=64).shape
+        if shapes == _tiny_nin_shapes(n_H_x, n_W_x):
+            raise _Wrong(f"those are the shapes for x, the photo of the notebook "
+                         f"({n_H_x}×{n_W_x}); run tiny_nin on photo(max_size="
+                         f"{TINY_NIN_EXERCISE['max_size']}), {n_H}×{n_W}.")
+        k = next(k for k, (shape, right) in enumerate(zip(shapes, expected, strict=True))
+                 if shape != right)
+        name = "the scores" if k == len(expected) - 1 else f"mlpconv {k + 1}'s output"
+        raise _Wrong(f"{name}: the shape is {expected[k]}, not {shapes[k]}. The image is "
+                     f"{n_H}×{n_W}; each pooling halves the height and width, rounding down.")
+
+    return _verdict(check)
+
+
+
 # -- 05: colour as a 1x1 convolution -------------------------------------------------
 
 RESPONDS = 0.5
