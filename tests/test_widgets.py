@@ -124,6 +124,20 @@ class TestMultiChannelResult:
         assert r.output.shape == (3, 5, 3)
         assert r.multiplies == 3 * 5 * 3 * 4
 
+    def test_slices_of_one_volume_and_one_bank(self):
+        largest = widgets.multi_channel_result(256, 256, 0, 0)
+        r = widgets.multi_channel_result(5, 3, 1, 2, n_H=4, n_W=5)
+        np.testing.assert_array_equal(r.x, largest.x[:4, :5, :5])
+        np.testing.assert_array_equal(r.w, largest.w[:5, :3])
+        assert r.x.shape == (4, 5, 5) and r.w.shape == (5, 3)
+
+    @pytest.mark.parametrize(("kwargs", "name"), [(dict(n_C=257), "n_C"),
+                                                  (dict(n_F=257), "n_F"),
+                                                  (dict(n_H=7), "n_H"), (dict(n_W=7), "n_W")])
+    def test_at_most_the_largest_volume_and_bank(self, kwargs, name):
+        with pytest.raises(ValueError, match=rf"^{name} must be at most"):
+            widgets.multi_channel_result(**{"n_C": 4, "n_F": 2, "i": 0, "j": 0, **kwargs})
+
     def test_same_arguments_same_volume(self):
         a = widgets.multi_channel_result(8, 4, 1, 1)
         b = widgets.multi_channel_result(8, 4, 3, 2)
@@ -255,7 +269,7 @@ class TestMultiChannelExplorer:
         explorer.controls["n_C"].value = 16
         assert explorer.result.x.shape == (6, 6, 16)
 
-    def test_moving_n_F_recomputes_and_redraws(self, multi):
+    def test_moving_n_F_recomputes_but_filter_0_stays(self, multi):
         n_C = multi.controls["n_C"].value
         old_figure, old_png, old_text = multi.figure, bytes(multi.image.value), multi.text.value
         n_F = multi.controls["n_F"].value + 5
@@ -266,7 +280,8 @@ class TestMultiChannelExplorer:
         assert r.multiplies == 36 * n_F * n_C
         np.testing.assert_allclose(r.output, relu_conv1x1(r.x, r.w), atol=1e-12)
         assert multi.figure is not old_figure
-        assert bytes(multi.image.value) != old_png
+        # the picture is the fibre meeting filter 0, which more filters leave as it was
+        assert bytes(multi.image.value) == old_png
         assert_valid_png(multi.image.value, multi.figure)
         assert multi.text.value != old_text
         assert f"6×6×{n_F}" in multi.text.value
@@ -326,3 +341,52 @@ class TestMultiChannelExplorer:
                 assert len(bar_heights(multi.figure.axes[0])) == n_C
                 assert f"6×6×{n_F}" in multi.text.value
                 assert_valid_png(multi.image.value, multi.figure)
+
+    def test_starts_at_pixel_3_4_with_32_channels_and_8_filters(self, multi):
+        assert slider_values(multi) == {"n_C": 32, "n_F": 8, "i": 3, "j": 4}
+
+
+class TestMultiChannelExplorerOnGivenArrays:
+    """The explorer of notebook 02 works on the notebook's own volume and filters."""
+
+    @pytest.fixture
+    def arrays(self):
+        return data.random_volume(4, 5, 10, seed=3), data.random_filters(10, 3, seed=4)
+
+    def test_slices_the_given_arrays(self, arrays):
+        x, w = arrays
+        explorer = widgets.multi_channel_explorer(x, w)
+        assert slider_values(explorer) == {"n_C": 10, "n_F": 3, "i": 3, "j": 4}
+        assert (explorer.controls["n_C"].max, explorer.controls["n_F"].max) == (10, 3)
+        assert (explorer.controls["i"].max, explorer.controls["j"].max) == (3, 4)
+        np.testing.assert_array_equal(explorer.result.x, x)
+        np.testing.assert_array_equal(explorer.result.w, w)
+        np.testing.assert_allclose(explorer.result.output, relu_conv1x1(x, w), atol=1e-12)
+        explorer.controls["n_C"].value, explorer.controls["n_F"].value = 4, 1
+        np.testing.assert_array_equal(explorer.result.x, x[:, :, :4])
+        np.testing.assert_array_equal(explorer.result.w, w[:4, :1])
+        assert explorer.result.fiber.total == pytest.approx(x[3, 4, :4] @ w[:4, 0])
+
+    def test_max_channels_still_bounds_the_sliders(self, arrays):
+        explorer = widgets.multi_channel_explorer(*arrays, max_channels=2)
+        assert (explorer.controls["n_C"].max, explorer.controls["n_F"].max) == (2, 2)
+
+    def test_later_changes_to_the_arrays_leave_it_alone(self, arrays):
+        x, w = arrays
+        explorer = widgets.multi_channel_explorer(x, w)
+        before = explorer.result.output.copy()
+        x[...] = 0.0
+        explorer.controls["n_F"].value = 2
+        np.testing.assert_allclose(explorer.result.output, before[:, :, :2])
+
+    @pytest.mark.parametrize(("x", "w", "error", "match"), [
+        (np.ones((2, 2, 3)), None, TypeError, r"^w must be given too"),
+        (None, np.ones((3, 2)), TypeError, r"^x must be given too"),
+        (np.ones((2, 2, 3)), np.ones((4, 2)), ValueError, r"^w must have one row per channel"),
+        (np.ones((2, 3)), np.ones((3, 2)), ValueError, r"^x must have 3 dimensions"),
+        (np.ones((2, 2, 3)), np.ones(3), ValueError, r"^w must have 2 dimensions"),
+        ([[[1.0]]], np.ones((1, 1)), TypeError, r"^x must be a numpy array"),
+    ])
+    def test_bad_arrays(self, x, w, error, match):
+        with pytest.raises(error, match=match):
+            widgets.multi_channel_explorer(x, w)

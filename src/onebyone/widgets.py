@@ -7,6 +7,7 @@ this module (tested without a browser), and draws the result with :mod:`onebyone
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -72,6 +73,75 @@ def _slider(kind: type, description: str, value: float, lo: float, hi: float,
                 continuous_update=False, style={"description_width": "initial"})
 
 
+# -- the explorers' volumes and filters: drawn once at their largest, then sliced -----
+
+def _read_only(*arrays: np.ndarray) -> None:
+    for array in arrays:
+        array.flags.writeable = False
+
+
+@functools.cache
+def _seeded_volume(n_H: int, n_W: int, n_C: int) -> np.ndarray:
+    """``data.random_volume(n_H, n_W, n_C, seed=0)``, drawn once (read-only: it is shared)."""
+    x = data.random_volume(n_H, n_W, n_C, seed=0)
+    _read_only(x)
+    return x
+
+
+@functools.cache
+def _seeded_filters(n_C: int, n_F: int) -> np.ndarray:
+    """``data.random_filters(n_C, n_F, seed=1)``, drawn once (read-only: it is shared)."""
+    w = data.random_filters(n_C, n_F, seed=1)
+    _read_only(w)
+    return w
+
+
+def _seeded(n_H: int, n_W: int, n_C: int, n_F: int) -> tuple[np.ndarray, np.ndarray]:
+    return _seeded_volume(n_H, n_W, n_C), _seeded_filters(n_C, n_F)
+
+
+def _given(x: object, w: object) -> tuple[np.ndarray, np.ndarray]:
+    """A learner's volume ``x`` and bank ``w`` for an explorer to slice, checked and
+    copied (a read-only snapshot: changing ``x`` afterwards leaves the explorer alone)."""
+    x = v.real_array("x", x, ndim=(3,), layout="(n_H, n_W, n_C)").copy()
+    w = v.real_array("w", w, ndim=(2,), layout="(n_C, n_F), one filter per column").copy()
+    if w.shape[0] != x.shape[2]:
+        raise ValueError(f"w must have one row per channel of x ({x.shape[2]} rows), "
+                         f"got shape {v.shape_str(w.shape)}")
+    _read_only(x, w)
+    return x, w
+
+
+def _first(x: np.ndarray, w: np.ndarray, **sizes: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``n_H`` rows, ``n_W`` columns and ``n_C`` channels of the volume ``x``,
+    and the first ``n_C`` weights of the first ``n_F`` filters (columns) of the bank ``w``;
+    a size not given keeps its axis whole.
+
+    The explorers slice one volume and one bank, drawn at their largest, so that a slider
+    changes only what it names: more filters leave filter 0 as it was, more channels
+    keep the first channels and weights, another pixel leaves the volume and the filters
+    alone.
+    """
+    largest = {"n_H": x.shape[0], "n_W": x.shape[1], "n_C": min(x.shape[2], w.shape[0]),
+               "n_F": w.shape[1]}
+    n = {name: _largest_setting(name, sizes[name], limit) if name in sizes else limit
+         for name, limit in largest.items()}
+    return x[:n["n_H"], :n["n_W"], :n["n_C"]], w[:n["n_C"], :n["n_F"]]
+
+
+def _volume_and_bank(x: object, w: object, default: Callable[[], tuple[np.ndarray, np.ndarray]]
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """What an explorer slices: the learner's ``x`` and ``w`` (both, checked), or, when
+    neither is given, ``default()``."""
+    if x is None and w is None:
+        return default()
+    if x is None or w is None:
+        missing = "x" if x is None else "w"
+        raise TypeError(f"{missing} must be given too: pass both the volume x and the bank "
+                        f"of filters w, or neither (then the explorer draws its own)")
+    return _given(x, w)
+
+
 # -- 01: one channel ---------------------------------------------------------------
 
 class SingleChannelResult(NamedTuple):
@@ -116,21 +186,35 @@ class MultiChannelResult(NamedTuple):
     multiplies: int
 
 
-def multi_channel_result(n_C: int, n_F: int, i: int, j: int,
-                         n_H: int = 6, n_W: int = 6) -> MultiChannelResult:
-    """A seeded ``(n_H, n_W, n_C)`` volume through ``n_F`` 1x1 filters and a ReLU.
+MULTI_CHANNEL_LARGEST = {"n_H": 6, "n_W": 6, "n_C": 256, "n_F": 256}
+"""The sizes of the seeded volume and bank that :func:`multi_channel_result` slices."""
 
-    Also returns, at pixel ``(i, j)``, the fibre meeting filter 0, and the layer's
-    parameter and multiplication counts.
-    """
-    x = data.random_volume(n_H, n_W, n_C, seed=0)
-    w = data.random_filters(n_C, n_F, seed=1)
+
+def _multi_channel(x: np.ndarray, w: np.ndarray, i: int, j: int,
+                   **sizes: int) -> MultiChannelResult:
+    x, w = _first(x, w, **sizes)
+    (n_H, n_W, n_C), n_F = x.shape, w.shape[1]
     return MultiChannelResult(
         x=x, w=w, output=ops.relu(ops.conv1x1(x, w)),
         fiber=ops.fiber_dot(x, w[:, 0], i, j), i=i, j=j,
         params=cost.conv_params(1, n_C, n_F),
         multiplies=cost.conv_multiplies(n_H, n_W, 1, n_C, n_F),
     )
+
+
+def multi_channel_result(n_C: int, n_F: int, i: int, j: int,
+                         n_H: int = 6, n_W: int = 6) -> MultiChannelResult:
+    """The first ``n_C`` channels of a seeded 6x6x256 volume through the first ``n_F``
+    of 256 seeded 1x1 filters (their first ``n_C`` weights), and a ReLU.
+
+    Also returns, at pixel ``(i, j)``, the fibre meeting filter 0, and the layer's
+    parameter and multiplication counts. The volume and the filters are drawn once
+    (:data:`MULTI_CHANNEL_LARGEST`) and sliced, so filter 0 does not depend on ``n_F``,
+    and the first channels of the volume do not depend on ``n_C``. ``n_H`` and ``n_W``
+    (at most 6) keep the top-left pixels.
+    """
+    return _multi_channel(*_seeded(**MULTI_CHANNEL_LARGEST), i, j,
+                          n_C=n_C, n_F=n_F, n_H=n_H, n_W=n_W)
 
 
 def _describe_multi_channel(r: MultiChannelResult) -> str:
@@ -142,18 +226,31 @@ def _describe_multi_channel(r: MultiChannelResult) -> str:
             f"multiplications {n_H}·{n_W}·{n_F}·{n_C} = <b>{r.multiplies:,}</b>")
 
 
-def multi_channel_explorer(max_channels: int = 64) -> Explorer:
-    """Sliders for ``n_C``, ``n_F`` and the pixel ``(i, j)`` of a 6x6 volume;
-    ``max_channels`` (at most 256) bounds ``n_C`` and ``n_F``."""
+def multi_channel_explorer(x: np.ndarray | None = None, w: np.ndarray | None = None, *,
+                           max_channels: int = 64) -> Explorer:
+    """Sliders for ``n_C``, ``n_F`` and the pixel ``(i, j)``: the first ``n_C`` channels
+    of the volume ``x`` through the first ``n_F`` filters of the bank ``w``, and the
+    fibre at ``(i, j)`` meeting filter 0.
+
+    Parameters
+    ----------
+    x, w : ndarray, shapes ``(n_H, n_W, n_C)`` and ``(n_C, n_F)``, optional
+        The volume and the filters (one per column) to explore, say a notebook's own:
+        at the same settings the explorer shows the same numbers. By default those of
+        :func:`multi_channel_result`.
+    max_channels : int, at most 256
+        Bounds the sliders ``n_C`` and ``n_F`` (and so do the sizes of ``x`` and ``w``).
+    """
     max_channels = _largest_setting("max_channels", max_channels, 256)
+    x, w = _volume_and_bank(x, w, lambda: _seeded(**MULTI_CHANNEL_LARGEST))
+    (n_H, n_W, n_C), n_F = x.shape, w.shape[1]
+    top_C, top_F = min(max_channels, n_C), min(max_channels, n_F)
     return Explorer(
-        {"n_C": _slider(widgets.IntSlider, "channels n_C", min(32, max_channels), 1,
-                        max_channels),
-         "n_F": _slider(widgets.IntSlider, "filters n_F", min(8, max_channels), 1,
-                        max_channels),
-         "i": _slider(widgets.IntSlider, "row i", 2, 0, 5),
-         "j": _slider(widgets.IntSlider, "column j", 3, 0, 5)},
-        compute=multi_channel_result,
+        {"n_C": _slider(widgets.IntSlider, "channels n_C", min(32, top_C), 1, top_C),
+         "n_F": _slider(widgets.IntSlider, "filters n_F", min(8, top_F), 1, top_F),
+         "i": _slider(widgets.IntSlider, "row i", min(3, n_H - 1), 0, n_H - 1),
+         "j": _slider(widgets.IntSlider, "column j", min(4, n_W - 1), 0, n_W - 1)},
+        compute=lambda i, j, **sizes: _multi_channel(x, w, i, j, **sizes),
         draw=lambda r: viz.fiber(r.x, r.w[:, 0], r.i, r.j),
         describe=_describe_multi_channel,
     )
@@ -221,14 +318,21 @@ class MatmulResult(NamedTuple):
     row: int
 
 
-def matmul_result(n_H: int, n_W: int, n_C: int, n_F: int) -> MatmulResult:
-    """A seeded ``(n_H, n_W, n_C)`` volume through ``n_F`` 1x1 filters (no ReLU).
+MATMUL_LARGEST = {"n_H": 6, "n_W": 6, "n_C": 8, "n_F": 8}
+"""The sizes of the seeded volume and bank that :func:`matmul_result` slices: the
+largest settings of :func:`matmul_explorer`."""
 
-    Also picks the middle pixel ``(n_H // 2, n_W // 2)`` and its row ``i*n_W + j`` in
-    the ``(n_H*n_W, n_C)`` matrix, for the figure to follow.
+
+def matmul_result(n_H: int, n_W: int, n_C: int, n_F: int) -> MatmulResult:
+    """The top-left ``(n_H, n_W)`` pixels and first ``n_C`` channels of a seeded 6x6x8
+    volume through the first ``n_F`` of 8 seeded 1x1 filters (no ReLU).
+
+    The volume and the filters are drawn once (:data:`MATMUL_LARGEST`) and sliced, so a
+    size changes only what it names. Also picks the middle pixel ``(n_H // 2, n_W // 2)``
+    and its row ``i*n_W + j`` in the ``(n_H*n_W, n_C)`` matrix, for the figure to follow.
     """
-    x = data.random_volume(n_H, n_W, n_C, seed=0)
-    w = data.random_filters(n_C, n_F, seed=1)
+    x, w = _first(*_seeded(**MATMUL_LARGEST), n_H=n_H, n_W=n_W, n_C=n_C, n_F=n_F)
+    n_H, n_W = x.shape[:2]
     i, j = n_H // 2, n_W // 2
     return MatmulResult(x=x, w=w, output=ops.conv1x1(x, w), pixel=(i, j), row=i * n_W + j)
 
@@ -244,11 +348,12 @@ def _describe_matmul(r: MatmulResult) -> str:
 
 def matmul_explorer() -> Explorer:
     """Sliders for the sizes ``n_H``, ``n_W``, ``n_C``, ``n_F`` of the reshape figure."""
+    largest = MATMUL_LARGEST
     return Explorer(
-        {"n_H": _slider(widgets.IntSlider, "height n_H", 4, 1, 6),
-         "n_W": _slider(widgets.IntSlider, "width n_W", 4, 1, 6),
-         "n_C": _slider(widgets.IntSlider, "channels n_C", 3, 1, 8),
-         "n_F": _slider(widgets.IntSlider, "filters n_F", 2, 1, 8)},
+        {"n_H": _slider(widgets.IntSlider, "height n_H", 4, 1, largest["n_H"]),
+         "n_W": _slider(widgets.IntSlider, "width n_W", 4, 1, largest["n_W"]),
+         "n_C": _slider(widgets.IntSlider, "channels n_C", 3, 1, largest["n_C"]),
+         "n_F": _slider(widgets.IntSlider, "filters n_F", 2, 1, largest["n_F"])},
         compute=matmul_result,
         draw=lambda r: viz.conv1x1_as_matmul(r.x, r.w, pixel=r.pixel),
         describe=_describe_matmul,
@@ -268,18 +373,38 @@ class ShrinkingChannelsResult(NamedTuple):
     multiplies: int
 
 
-def shrinking_channels_result(n_C: int, n_F: int, size: int = 28) -> ShrinkingChannelsResult:
-    """A ``(size, size, n_C)`` volume (:func:`onebyone.data.feature_volume`) through
-    ``n_F`` seeded 1x1 filters and a ReLU, with the layer's parameters (biases included)
-    and multiplications."""
-    n_C, n_F = v.integer("n_C", n_C), v.integer("n_F", n_F)
-    x = data.feature_volume(n_C, size, seed=0)
-    w = data.random_filters(n_C, n_F, seed=1)
+SHRINKING_CHANNELS_LARGEST = 384
+"""The number of channels and of seeded filters that :func:`shrinking_channels_result`
+draws its filters for, and the most :func:`shrinking_channels_explorer` allows."""
+
+
+def _shrinking_channels(x: np.ndarray, w: np.ndarray, **sizes: int) -> ShrinkingChannelsResult:
+    x, w = _first(x, w, **sizes)
+    (n_H, n_W, n_C), n_F = x.shape, w.shape[1]
     return ShrinkingChannelsResult(
         x=x, w=w, output=ops.relu(ops.conv1x1(x, w)),
         params=cost.conv_params(1, n_C, n_F),
-        multiplies=cost.conv_multiplies(size, size, 1, n_C, n_F),
+        multiplies=cost.conv_multiplies(n_H, n_W, 1, n_C, n_F),
     )
+
+
+def _shrinking_filters() -> np.ndarray:
+    size = SHRINKING_CHANNELS_LARGEST
+    return _seeded_filters(size, size)
+
+
+def shrinking_channels_result(n_C: int, n_F: int, size: int = 28) -> ShrinkingChannelsResult:
+    """A ``(size, size, n_C)`` volume (:func:`onebyone.data.feature_volume`) through the
+    first ``n_F`` of 384 seeded 1x1 filters (their first ``n_C`` weights) and a ReLU,
+    with the layer's parameters (biases included) and multiplications.
+
+    The filters are drawn once and sliced, and the volume's channels are the first
+    channels of any deeper one: ``n_F`` does not change filter 0, nor ``n_C`` the first
+    channels.
+    """
+    n_C = _largest_setting("n_C", n_C, SHRINKING_CHANNELS_LARGEST)
+    return _shrinking_channels(data.feature_volume(n_C, size, seed=0),
+                               _shrinking_filters(), n_F=n_F)
 
 
 def _describe_shrinking_channels(r: ShrinkingChannelsResult) -> str:
@@ -308,16 +433,29 @@ def _draw_shrinking_channels(r: ShrinkingChannelsResult) -> Figure:
         f"{'×'.join(map(str, r.output.shape))}"])
 
 
-def shrinking_channels_explorer(max_channels: int = 192) -> Explorer:
-    """Sliders for ``n_C`` and ``n_F``: a 28x28 volume before and after the 1x1 layer;
-    ``max_channels`` (at most 384) bounds both."""
-    max_channels = _largest_setting("max_channels", max_channels, 384)
+def shrinking_channels_explorer(x: np.ndarray | None = None, w: np.ndarray | None = None,
+                                *, max_channels: int = 192) -> Explorer:
+    """Sliders for ``n_C`` and ``n_F``: the first ``n_C`` channels of the volume ``x``
+    before and after the first ``n_F`` filters of the bank ``w`` and a ReLU.
+
+    Parameters
+    ----------
+    x, w : ndarray, shapes ``(n_H, n_W, n_C)`` and ``(n_C, n_F)``, optional
+        The volume and the filters (one per column) to explore, say a notebook's own:
+        at the same settings the explorer shows the same picture. By default those of
+        :func:`shrinking_channels_result`, 28x28.
+    max_channels : int, at most 384
+        Bounds both sliders (and so do the sizes of ``x`` and ``w``).
+    """
+    max_channels = _largest_setting("max_channels", max_channels, SHRINKING_CHANNELS_LARGEST)
+    # by default, the channels the sliders reach: the first channels of any deeper volume
+    x, w = _volume_and_bank(x, w, lambda: (data.feature_volume(max_channels, seed=0),
+                                           _shrinking_filters()))
+    top_C, top_F = min(max_channels, x.shape[2]), min(max_channels, w.shape[1])
     return Explorer(
-        {"n_C": _slider(widgets.IntSlider, "channels n_C", min(192, max_channels), 1,
-                        max_channels),
-         "n_F": _slider(widgets.IntSlider, "filters n_F", min(32, max_channels), 1,
-                        max_channels)},
-        compute=shrinking_channels_result,
+        {"n_C": _slider(widgets.IntSlider, "channels n_C", min(192, top_C), 1, top_C),
+         "n_F": _slider(widgets.IntSlider, "filters n_F", min(32, top_F), 1, top_F)},
+        compute=lambda **sizes: _shrinking_channels(x, w, **sizes),
         draw=_draw_shrinking_channels,
         describe=_describe_shrinking_channels,
     )
