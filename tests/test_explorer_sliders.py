@@ -1,4 +1,5 @@
-"""A slider changes only what it names, in every explorer.
+"""A slider changes only what it names, in every explorer; and the explorers of
+notebooks 02 and 03 show the numbers of their worked examples.
 
 Each explorer's rule lists, for each of its sliders, what moving that slider must leave
 as it was. Sizes compare on the corner both results share: with fewer channels, the
@@ -8,13 +9,20 @@ the output channels they make) stay the same.
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import io
+import json
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from onebyone import widgets
 
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 Kept = Callable[[object], dict[str, object]]  # a result -> what a move must not change
 
 
@@ -123,3 +131,97 @@ def test_a_slider_changes_only_what_it_names(name):
             for label in before:
                 assert_same(f"{name}: moving {slider} to {value} changed the {label}",
                             before[label], after[label])
+
+
+# -- the notebooks' worked examples -----------------------------------------------------
+
+def run_notebook(path: Path) -> tuple[dict, list[tuple[str, str, object]]]:
+    """Run the notebook's code cells in order in one namespace, in its folder, as
+    "Restart & Run All" would: the namespace, and for each cell its source, what it
+    printed and the value of its last line when that is an expression."""
+    namespace: dict = {"__name__": "__main__"}
+    cells = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        tree = ast.parse("\n".join(line for line in source.splitlines()
+                                   if not line.lstrip().startswith("%")))  # magics
+        if tree.body and isinstance(tree.body[-1], ast.Expr):  # keep its value, as Out[]
+            target = ast.Name(id="_out", ctx=ast.Store())
+            tree.body[-1] = ast.Assign(targets=[target], value=tree.body[-1].value)
+            ast.fix_missing_locations(tree)
+        namespace.pop("_out", None)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(tree, path.name, "exec"), namespace)
+        cells.append((source, printed.getvalue(), namespace.get("_out")))
+    return namespace, cells
+
+
+def _explorer(cells: list[tuple[str, str, object]], builder: str) -> widgets.Explorer:
+    (explorer,) = [value for source, _, value in cells if f"widgets.{builder}(" in source]
+    return explorer
+
+
+@pytest.fixture(scope="module")
+def notebook_02() -> tuple[dict, list]:
+    with contextlib.chdir(NOTEBOOKS):
+        return run_notebook(NOTEBOOKS / "02_multi_channel.ipynb")
+
+
+WORKED_PIXEL = re.compile(
+    r"pixel \((\d+), (\d+)\): sum over the 32 channels z = (-?\d+\.\d+);  ReLU\(z\) = "
+    r"(\d+\.\d+)")
+
+
+def test_02_one_filter_is_filter_0_of_the_layer(notebook_02):
+    ns, _ = notebook_02
+    np.testing.assert_array_equal(ns["w"], ns["W"][:, :1])
+    np.testing.assert_allclose(ns["A"][:, :, 0], ns["one_channel"], atol=1e-12)
+
+
+def test_02_worked_pixels_pass_then_cut(notebook_02):
+    ns, cells = notebook_02
+    worked = [match for _, printed, _ in cells for match in WORKED_PIXEL.finditer(printed)]
+    assert len(worked) == 2, [printed for _, printed, _ in cells]
+    (first, z_first, a_first), (second, z_second, a_second) = (
+        ((int(m[1]), int(m[2])), float(m[3]), float(m[4])) for m in worked)
+    assert z_first > 0 and a_first == z_first, "the first example should pass the ReLU"
+    assert z_second < 0 and a_second == 0, "the second should be cut to 0 by the ReLU"
+    x, w = ns["x"], ns["w"][:, 0]
+    prose = "".join("".join(c["source"]) for c in json.loads(
+        (NOTEBOOKS / "02_multi_channel.ipynb").read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "markdown").replace("−", "-")
+    for (i, j), z in ((first, z_first), (second, z_second)):
+        assert x[i, j] @ w == pytest.approx(z, abs=5e-5)
+        assert ns["one_channel"][i, j] == pytest.approx(max(z, 0.0), abs=5e-5)
+        # the prose states the number of the fibre plot's title (3 decimals)
+        assert f"{x[i, j] @ w:.3f}" in prose, f"the text should say z = {x[i, j] @ w:.3f}"
+
+
+def test_02_explorer_starts_at_the_worked_example(notebook_02):
+    ns, cells = notebook_02
+    explorer = _explorer(cells, "multi_channel_explorer")
+    r = explorer.result
+    worked = [m for _, printed, _ in cells for m in WORKED_PIXEL.finditer(printed)]
+    (i, j), z = (int(worked[0][1]), int(worked[0][2])), float(worked[0][3])
+    assert (r.i, r.j) == (i, j) and r.x.shape == (6, 6, 32) and r.w.shape == (32, 8)
+    assert r.fiber.total == pytest.approx(z, abs=5e-5)
+    np.testing.assert_array_equal(r.w, ns["W"])
+    np.testing.assert_allclose(r.output, ns["A"], atol=1e-12)
+    # at the second pixel, and with another number of filters, the same numbers
+    explorer.controls["i"].value, explorer.controls["j"].value = (
+        int(worked[1][1]), int(worked[1][2]))
+    explorer.controls["n_F"].value = 1
+    assert explorer.result.fiber.total == pytest.approx(float(worked[1][3]), abs=5e-5)
+    assert explorer.result.fiber.activation == 0.0
+
+
+def test_03_explorer_starts_at_the_lecture_layer():
+    with contextlib.chdir(NOTEBOOKS):
+        ns, cells = run_notebook(NOTEBOOKS / "03_shrinking_channels.ipynb")
+    r = _explorer(cells, "shrinking_channels_explorer").result
+    np.testing.assert_array_equal(r.x, ns["x"])
+    np.testing.assert_array_equal(r.w, ns["W"])
+    np.testing.assert_allclose(r.output, ns["shrunk"], atol=1e-12)
