@@ -3,7 +3,7 @@
 The package's backward passes, colour data, plots, colour mixer and exercise checks, and
 the claims the two notebooks make: grayscale within one grey level of Pillow, the
 learned grey weights, two linear layers merging into one, the XNOR colours
-(data.xor_colours) beyond any single 1x1 convolution (at most 75%) and within reach of
+(data.xnor_colours) beyond any single 1x1 convolution (at most 75%) and within reach of
 an mlpconv; and what the two notebooks print and say about them. Expected values
 come from the issue (0.299, 0.587, 0.114; <= 1 grey level; <= 75%), from naive loops
 written here, or from central differences.
@@ -293,24 +293,24 @@ class TestColourData:
 
 
 class TestXnorColours:
-    """data.xor_colours: class 1 when red and blue are both low or both high (XNOR)."""
+    """data.xnor_colours: class 1 when red and blue are both low or both high (XNOR)."""
 
     def test_shapes_ranges_and_rule(self):
-        image, labels = data.xor_colours(20, 30, seed=4)
+        image, labels = data.xnor_colours(20, 30, seed=4)
         assert image.shape == (20, 30, 3) and image.dtype == np.float64
         assert labels.shape == (20, 30) and labels.dtype == np.int64
         red, green, blue = np.moveaxis(image, -1, 0)
         assert ((green >= 0) & (green <= 1)).all()
         for channel in (red, blue):
             assert ((channel >= 0) & (channel <= 1)).all()
-            assert (np.abs(channel - 0.5) >= data.XOR_GAP).all()
+            assert (np.abs(channel - 0.5) >= data.XNOR_GAP).all()
         for i in range(20):
             for j in range(30):
                 same_side = (red[i, j] > 0.5) == (blue[i, j] > 0.5)
                 assert labels[i, j] == (1 if same_side else 0)
 
     def test_all_four_corners_and_both_classes(self):
-        image, labels = data.xor_colours(32, 32, seed=0)
+        image, labels = data.xnor_colours(32, 32, seed=0)
         corners = {(bool(r > 0.5), bool(b > 0.5)) for r, b in image.reshape(-1, 3)[:, [0, 2]]}
         assert corners == {(False, False), (False, True), (True, False), (True, True)}
         assert 0.4 < labels.mean() < 0.6
@@ -319,11 +319,11 @@ class TestXnorColours:
         assert abs(green[labels == 1].mean() - green[labels == 0].mean()) < 0.1
 
     def test_deterministic(self):
-        a, la = data.xor_colours(8, 9, seed=3)
-        b, lb = data.xor_colours(8, 9, seed=3)
+        a, la = data.xnor_colours(8, 9, seed=3)
+        b, lb = data.xnor_colours(8, 9, seed=3)
         np.testing.assert_array_equal(a, b)
         np.testing.assert_array_equal(la, lb)
-        c, _ = data.xor_colours(8, 9, seed=4)
+        c, _ = data.xnor_colours(8, 9, seed=4)
         assert not np.array_equal(a, c)
 
     @pytest.mark.parametrize(("args", "error", "name"), [
@@ -333,11 +333,11 @@ class TestXnorColours:
     ])
     def test_bad_input(self, args, error, name):
         with pytest.raises(error, match=rf"^{name} "):
-            data.xor_colours(*args)
+            data.xnor_colours(*args)
 
     def test_too_large(self):
         with pytest.raises(ValueError, match="at most"):
-            data.xor_colours(100_000, 100_000)
+            data.xnor_colours(100_000, 100_000)
 
 
 # -- the claims of notebook 05 --------------------------------------------------------
@@ -493,8 +493,8 @@ class TestLearningClaims:
         assert least_squares_floor() <= losses[-1] <= bt601_loss()
 
     def test_mlpconv_learns_the_xnor_colours_and_one_conv_cannot(self):
-        x, labels = data.xor_colours(32, 32, seed=0)
-        test_x, test_labels = data.xor_colours(32, 32, seed=1)
+        x, labels = data.xnor_colours(32, 32, seed=0)
+        test_x, test_labels = data.xnor_colours(32, 32, seed=1)
         y = labels[:, :, np.newaxis].astype(float)
         w, b = train_single(x, y)
         assert accuracy(ops.conv1x1(x, w, b), labels) <= 0.75
@@ -522,7 +522,7 @@ class TestLearningClaims:
         assert (predicted == classes).sum() <= 3
 
     def test_no_plane_beats_75_percent_on_a_large_sample(self):
-        x, labels = data.xor_colours(128, 128, seed=2)
+        x, labels = data.xnor_colours(128, 128, seed=2)
         pixels = x.reshape(-1, 3)
         rng = np.random.default_rng(0)
         planes = rng.normal(size=(3, 2000))

@@ -30,8 +30,11 @@ def execute(path: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a).resolve() for a in argv] or nav.course_notebooks()
-    nav.update(paths)  # only these files are written: others may be open elsewhere
+    given = [Path(a).resolve() for a in argv]
+    # with paths, only those files are written (others may be open elsewhere); without,
+    # every notebook, the index and the README's list of notebooks
+    nav.update(given or None)
+    paths = given or nav.course_notebooks()
     for path in paths:
         print(f"executing {path.name} ...", flush=True)
         execute(path)

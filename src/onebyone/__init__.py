@@ -5,7 +5,7 @@ Submodules
 ops        conv1x1, conv1x1_loops, conv2d, relu, fiber_dot, pool2d, global_average_pool,
            and the backward passes conv1x1_backward, relu_backward
 data       SEED_MATRIX (the lecture's 6x6 matrix), random_volume, random_filters,
-           photo (a real RGB photo shipped with matplotlib), feature_volume, xor_colours
+           photo (a real RGB photo shipped with matplotlib), feature_volume, xnor_colours
 cost       conv_params, conv_multiplies, dense_params, bottleneck_cost,
            depthwise_separable_cost
 viz        plots returning matplotlib Figures

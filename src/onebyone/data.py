@@ -152,15 +152,15 @@ TWO_COLOURS = np.array([[0.85, 0.25, 0.20],   # a red
 a 3 -> 2 filter bank, read-only. Their greys (BT.601) are close: 0.42 and 0.36."""
 TWO_COLOURS.flags.writeable = False
 
-XOR_GAP = 0.1
-"""Red and blue values of :func:`xor_colours` keep this distance from 0.5."""
+XNOR_GAP = 0.1
+"""Red and blue values of :func:`xnor_colours` keep this distance from 0.5."""
 
 
-def xor_colours(n_H: int, n_W: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """An image of random colours and its XOR-like classes, one class per pixel.
+def xnor_colours(n_H: int, n_W: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """An image of random colours and their XNOR classes, one class per pixel.
 
-    Each pixel's red and blue are independently "low" (uniform in ``[0, 0.5 - XOR_GAP]``)
-    or "high" (uniform in ``[0.5 + XOR_GAP, 1]``), each with probability 1/2; green is
+    Each pixel's red and blue are independently "low" (uniform in ``[0, 0.5 - XNOR_GAP]``)
+    or "high" (uniform in ``[0.5 + XNOR_GAP, 1]``), each with probability 1/2; green is
     uniform in ``[0, 1]`` and plays no part. A pixel is in class 1 when its red and blue
     are both low or both high, in class 0 when one is low and the other high: no plane
     in colour space puts the two classes on its two sides. The same arguments always
@@ -179,7 +179,7 @@ def xor_colours(n_H: int, n_W: int, seed: int = 0) -> tuple[np.ndarray, np.ndarr
     _check_size(n_H=n_H, n_W=n_W)
     rng = np.random.default_rng(_seed(seed))
     high = rng.integers(0, 2, size=(n_H, n_W, 2)).astype(bool)  # is red high, is blue high
-    offset = rng.uniform(0.0, 0.5 - XOR_GAP, size=(n_H, n_W, 2))
+    offset = rng.uniform(0.0, 0.5 - XNOR_GAP, size=(n_H, n_W, 2))
     red_blue = np.where(high, 1.0 - offset, offset)
     green = rng.uniform(0.0, 1.0, size=(n_H, n_W))
     image = np.stack([red_blue[..., 0], green, red_blue[..., 1]], axis=-1)
