@@ -798,14 +798,16 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
     right. Its sizes are written on its edges: height on the left, width at the bottom,
     channels on the receding top-left edge.
 
-    Sizes are honest. Every front face in the figure is drawn at one scale (the largest
-    side 1.5 inches, less if the row would be wider than ``DIAGRAM_MAX_WIDTH`` screen
-    pixels). Depth has a scale of its own, the same for every box: proportional to
-    ``n_C`` up to ``VOLUME_LINEAR_CHANNELS`` (32) channels, drawn 0.75 times the largest
+    Sizes are honest. Every front face in the figure is drawn at one scale: the largest
+    side 1.5 inches (larger, up to 4 inches, when the cells need room for ``values``;
+    smaller if the row would be wider than ``DIAGRAM_MAX_WIDTH`` screen pixels). Depth
+    has a scale of its own, the same for every box: proportional to ``n_C`` up to
+    ``VOLUME_LINEAR_CHANNELS`` (32) channels, 32 channels drawn 0.75 times the largest
     face side deep; beyond, each doubling of ``n_C`` adds 0.4 of that depth (a
-    logarithmic scale: 192 channels are drawn 1.9 times as deep as 32), and the depth
-    edges carry a break mark (two short slanted strokes, as on a broken axis) while the
-    true number is written. A side of one cell and a depth of one channel are drawn
+    logarithmic scale: 64 channels are drawn 1.4 times as deep as 32, 192 channels
+    2.03 times), and the depth edges carry a break mark (a narrow gap across the top and
+    side faces, with two short slanted strokes across each receding edge, as on a broken
+    axis) while the true number is written. A box's height, width and depth are drawn
     at least 3 screen pixels, so that thin boxes stay visible.
 
     Parameters
