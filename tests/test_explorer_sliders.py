@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from onebyone import widgets
+from onebyone import ops, widgets
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 Kept = Callable[[object], dict[str, object]]  # a result -> what a move must not change
@@ -58,6 +58,25 @@ def _single_channel(slider: str) -> Kept:
     return lambda r: _everything_but(r, slider, "output")
 
 
+def _stepper(slider: str) -> Kept:
+    """A step computes one more part of the output and moves the filter; it keeps the
+    volume, the filters, the number of steps, and every value computed so far equals
+    the finished output's (computed here with loops). More filters keep the first
+    filters and, at the same step, the same state."""
+    if slider == "n_F":
+        return lambda r: {"volume": r.x, "weights": r.w, "step": r.position,
+                          "pixel": r.pixel, "filter": r.filter, "z": r.z, "output": r.output}
+
+    def kept(r) -> dict[str, object]:
+        finished = ops.conv1x1_loops(r.x, r.w)
+        if r.relu:
+            finished = np.maximum(finished, 0)
+        return {"volume": r.x, "weights": r.w, "steps": r.steps, "relu": r.relu,
+                "output so far, filled in with the finished output":
+                    np.where(np.isnan(r.output), finished, r.output)}
+    return kept
+
+
 # which parts of the cost each size leaves alone (cost.bottleneck_cost's formulas)
 COST_PARTS_KEPT = {"n_H": ("direct_params", "reduce_params", "spatial_params",
                            "bottleneck_params"),
@@ -93,6 +112,9 @@ RULES: dict[str, Callable[[str], Kept]] = {
     "single_channel_explorer": _single_channel,
     "cost_calculator_explorer": _cost_calculator,
     "colour_mixer_explorer": _colour_mixer,
+    "single_channel_stepper": _stepper,
+    "multi_channel_stepper": _stepper,
+    "shrinking_channels_stepper": _stepper,
 }
 
 

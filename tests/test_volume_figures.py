@@ -352,6 +352,32 @@ class TestFaceValues:
         if grid:
             assert len(the(fig, "box0-grid").get_segments()) == 2 * (n - 1)
 
+    def test_nan_cells_are_left_blank(self):
+        values = (2 * SEED_MATRIX).astype(float)
+        values.reshape(-1)[10:] = np.nan  # not computed yet
+        fig = viz.volume_diagram([(6, 6, 1)], [], values=[values])
+        numbers = face_numbers(fig, 0, (6, 6, 1))
+        assert set(numbers) == {divmod(k, 6) for k in range(10)}
+        assert numbers[(1, 3)] == "2"
+        all_blank = viz.volume_diagram([(6, 6, 1)], [], values=[np.full((6, 6), np.nan)])
+        assert not artists(all_blank, "box0-value")
+
+    def test_larger_faces_are_painted_nan_cells_transparent(self):
+        values = np.arange(28 * 28, dtype=float).reshape(28, 28)
+        values[20:] = np.nan
+        fig = viz.volume_diagram([(28, 28, 192), (1, 1, 192, 32), (28, 28, 32)], ["∗", "="],
+                                 values=[None, None, values])
+        (paint,) = [im for im in fig.axes[0].images if im.get_gid() == "box2-paint"]
+        np.testing.assert_array_equal(paint.get_array().mask, np.isnan(values))
+        np.testing.assert_array_equal(paint.get_array()[:20].data, values[:20])
+        assert paint.get_extent() == pytest.approx(
+            (lambda x0, y0, w, h: (x0, x0 + w, y0, y0 + h))(*front(fig, 2)))
+        assert (paint.norm.vmin, paint.norm.vmax) == (0, 20 * 28 - 1)
+        assert not artists(fig, "box2-value"), "numbers only on faces of up to 15 cells"
+        assert len(fig.axes[0].images) == 1, "only the box given values is painted"
+        small = viz.volume_diagram([(15, 15, 1)], [], values=[np.ones((15, 15))])
+        assert not small.axes[0].images
+
     def test_the_values_are_not_modified(self):
         values = SEED_MATRIX.astype(float)
         before = values.copy()

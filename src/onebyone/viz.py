@@ -822,10 +822,12 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
     captions : list of (str or None), one per shape, optional
         Written under the boxes, e.g. ``"32 filters\\n1×1×192"``.
     values : list of (ndarray or None), one per shape, optional
-        A 2-D array of shape ``(n_H, n_W)`` (``(f_H, f_W)`` for filters) of numbers
-        written in the cells of the front face (whole numbers without decimals, others
-        with two), when it is at most ``MAX_FACE_NUMBERS`` cells a side. Without
-        numbers, a front face of at most ``MAX_FACE_GRID`` cells a side shows its grid.
+        A 2-D array of shape ``(n_H, n_W)`` (``(f_H, f_W)`` for filters) shown on the
+        front face: written as numbers in its cells (whole numbers without decimals,
+        others with two) when it is at most ``MAX_FACE_NUMBERS`` cells a side, painted
+        in ``CMAP``'s colours (from its smallest to its largest finite value) when it
+        is larger. A NaN cell is left blank: a value not computed yet. A front face of
+        at most ``MAX_FACE_GRID`` cells a side shows its grid.
     pixel : (int, int), optional
         A pixel ``(i, j)`` (row ``i`` from the top, column ``j`` from the left), for
         diagrams whose volumes share one height and width. Drawn in a highlight colour:
@@ -840,8 +842,9 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
         artists carry gids: ``box{k}`` (a PolyCollection of the front, top and side
         faces of box ``k``), ``box{k}-grid``, ``box{k}-pixel`` (the highlighted fibre's
         outline, a hexagon counter-clockwise from the front bottom left),
-        ``box{k}-break``; texts ``box{k}-height``, ``-width``, ``-depth``, ``-count``,
-        ``-value``, ``caption{k}`` and ``operator{k}``.
+        ``box{k}-break``, ``box{k}-paint`` (an image of painted values); texts
+        ``box{k}-height``, ``-width``, ``-depth``, ``-count``, ``-value``,
+        ``caption{k}`` and ``operator{k}``.
     """
     shapes = _diagram_shapes(shapes)
     n = len(shapes)
@@ -863,8 +866,11 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
     # the row's width is a fixed part (labels, operators) plus a part proportional to
     # the face size: the face shrinks to keep the row within DIAGRAM_MAX_WIDTH.
     largest = max(max(shape[:2]) for shape in shapes)
-    numbers = [[_number_format(f).format(value) for value in f.ravel()]
+    numbers = [[_number_format(f).format(value) if np.isfinite(value) else ""
+                for value in f.ravel()]
                if f is not None and max(f.shape) <= MAX_FACE_NUMBERS else None
+               for f in values]
+    painted = [f if f is not None and max(f.shape) > MAX_FACE_NUMBERS else None
                for f in values]
     longest = max((len(t) for texts in numbers if texts for t in texts), default=0)
     # cells large enough for their numbers at _NUMBER_SIZE
@@ -909,7 +915,7 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
     ax.set_axis_off()
     for k, (shape, b) in enumerate(zip(shapes, boxes, strict=True)):
         highlight = pixel is not None and len(shape) == 4
-        _draw_box(ax, f"box{k}", b, shape, highlight, numbers[k], windows[k])
+        _draw_box(ax, f"box{k}", b, shape, highlight, numbers[k], painted[k], windows[k])
         if captions[k]:
             ax.text(slot_centres[k], centre - below - _PAD, captions[k], ha="center",
                     va="top", fontsize=_CAPTION_SIZE, zorder=7, gid=f"caption{k}")
@@ -978,9 +984,10 @@ def _box_colours(is_filter: bool, highlight: bool) -> list:
 
 
 def _draw_box(ax, gid: str, b: _Box, shape: tuple[int, ...], highlight: bool,
-              numbers: list[str] | None, window: tuple[int, int, int, int] | None) -> None:
-    """One box of :func:`volume_diagram`: faces, grid or numbers, highlighted window,
-    break mark and the labels on its edges."""
+              numbers: list[str] | None, painted: np.ndarray | None,
+              window: tuple[int, int, int, int] | None) -> None:
+    """One box of :func:`volume_diagram`: faces, painted values, grid or numbers,
+    highlighted window, break mark and the labels on its edges."""
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.patches import Polygon, Rectangle
 
@@ -993,14 +1000,22 @@ def _draw_box(ax, gid: str, b: _Box, shape: tuple[int, ...], highlight: bool,
               (x0 + w, y0 + h)]]
     ax.add_collection(PolyCollection(faces, facecolors=_box_colours(len(shape) == 4, highlight),
                                      edgecolors=_EDGE, linewidths=1, zorder=1, gid=gid))
+    if painted is not None and np.isfinite(painted).any():
+        finite = painted[np.isfinite(painted)]
+        # NaN cells are transparent: the face's own colour shows, "not computed yet"
+        ax.imshow(np.ma.masked_invalid(painted), cmap=CMAP, vmin=finite.min(),
+                  vmax=max(finite.max(), finite.min() + 1e-12), extent=(x0, x0 + w, y0, y0 + h),
+                  interpolation="nearest", aspect="auto", zorder=1.5, gid=f"{gid}-paint")
     if 1 < max(rows, cols) <= MAX_FACE_GRID and s * DPI >= 4:  # cells of 4 pixels or more
         lines = [[(x0 + c * s, y0), (x0 + c * s, y0 + h)] for c in range(1, cols)]
         lines += [[(x0, y0 + r * s), (x0 + w, y0 + r * s)] for r in range(1, rows)]
         ax.add_collection(LineCollection(lines, colors=[_EDGE], linewidths=0.5, alpha=0.5,
                                          zorder=2, gid=f"{gid}-grid"))
     if numbers:
-        size = min(_NUMBER_SIZE, 0.8 * s * 72 / (0.62 * max(map(len, numbers))))
+        size = min(_NUMBER_SIZE, 0.8 * s * 72 / (0.62 * max(1, *map(len, numbers))))
         for (i, j), text in zip(np.ndindex(rows, cols), numbers, strict=True):
+            if not text:
+                continue
             ax.text(x0 + (j + 0.5) * s, y0 + (rows - i - 0.5) * s, text, ha="center",
                     va="center", fontsize=max(size, 5.0), zorder=6, gid=f"{gid}-value")
     if window is not None:  # rows r0..r1 and columns c0..c1, row 0 at the top
