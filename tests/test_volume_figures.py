@@ -352,6 +352,12 @@ class TestFaceValues:
         if grid:
             assert len(the(fig, "box0-grid").get_segments()) == 2 * (n - 1)
 
+    @pytest.mark.parametrize("case", LECTURE_CASES.values(), ids=LECTURE_CASES.keys())
+    def test_whole_screen_pixels(self, case):
+        fig = viz.volume_diagram(**case)
+        size = fig.get_size_inches() * fig.dpi
+        np.testing.assert_allclose(size, np.round(size), atol=1e-6)
+
     def test_nan_cells_are_left_blank(self):
         values = (2 * SEED_MATRIX).astype(float)
         values.reshape(-1)[10:] = np.nan  # not computed yet

@@ -906,7 +906,8 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
         if k < n - 1:
             operator_xs.append(x + op_widths[k] / 2)
             x += op_widths[k]
-    fig_w = x + _GAP
+    # whole screen pixels: the PNG is exactly the figure, without a cut-off last row
+    fig_w, fig_h = (math.ceil(size * DPI - 1e-9) / DPI for size in (x + _GAP, fig_h))
 
     fig = Figure(figsize=(fig_w, fig_h), dpi=DPI)
     ax = fig.add_axes((0, 0, 1, 1))

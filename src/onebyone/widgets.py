@@ -700,11 +700,14 @@ def _describe_shrinking_channels(r: ShrinkingChannelsResult) -> str:
 
 
 def _draw_shrinking_channels(r: ShrinkingChannelsResult) -> Figure:
-    n_F = r.w.shape[1]
-    return viz.montages(r.x, r.output, titles=[
-        f"input\n{'×'.join(map(str, r.x.shape))}",
-        f"ReLU(1×1 conv), {n_F} filter{'s' if n_F > 1 else ''}\n"
-        f"{'×'.join(map(str, r.output.shape))}"])
+    """The layer as the lecture draws it: input ∗ the bank, ReLU, output, each box at its
+    true depth; channel 0 of input and output painted on their fronts."""
+    (n_H, n_W, n_C), n_F = r.x.shape, r.w.shape[1]
+    return viz.volume_diagram(
+        [r.x.shape, (1, 1, n_C, n_F), r.output.shape], ["∗", "ReLU\n→"],
+        captions=[f"input {n_H}×{n_W}×{n_C}", f"{n_F} filter{'s' if n_F > 1 else ''}\n1×1×{n_C}",
+                  f"output {n_H}×{n_W}×{n_F}"],
+        values=[r.x[:, :, 0], None, r.output[:, :, 0]])
 
 
 def shrinking_channels_explorer(x: np.ndarray | None = None, w: np.ndarray | None = None,
