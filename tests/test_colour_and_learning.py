@@ -29,6 +29,7 @@ from feedback import assert_right, assert_wrong
 from onebyone import data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
 from test_dense_and_nin import notebook
+from test_notebooks import volume_diagrams
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NB05 = NOTEBOOKS / "05_colour_as_1x1.ipynb"
@@ -577,6 +578,35 @@ class TestNotebookText:
         for text in (markdown, code):
             assert "XOR colours" not in text and "an XOR of" not in text
         assert markdown.count("XNOR colours") == 1 and "XNOR colours" in code  # summary, quiz
+
+    def test_05_draws_the_photo_as_a_volume_and_leaves_the_matrix_product_to_04(self):
+        drawn, namespace = volume_diagrams(NB05)
+        n_H, n_W, n_C = namespace["photo"].shape
+        assert [d.shapes for d in drawn] == [
+            [(n_H, n_W, n_C), (1, 1, n_C, 1), (n_H, n_W, 1)],  # grey: one filter 1×1×3
+            [(n_H, n_W, n_C), (1, 1, n_C, 3), (n_H, n_W, 3)],  # the 3 → 3 mixer (BGR)
+        ]
+        assert (n_H, n_W, n_C) == (600, 512, 3)
+        assert all(d.operators == ["∗", "="] for d in drawn)
+        markdown, code, _ = notebook(NB05)
+        # the reshape-and-multiply view is taught in 04: 05 computes with conv1x1
+        assert "reshape(" not in code and "ops.conv1x1(photo, w_gray)" in code
+        assert "[04](04_dense_equals_matmul.ipynb)" in markdown
+
+    def test_06_draws_the_stack_its_merged_layer_and_the_mlpconv_it_trains(self):
+        drawn, namespace = volume_diagrams(NB06)
+        stack, merged, mlpconv = (d.shapes for d in drawn)
+        assert stack == [(4, 4, 3), (1, 1, 3, 5), (4, 4, 5), (1, 1, 5, 2), (4, 4, 2)]
+        assert merged == [(4, 4, 3), (1, 1, 3, 2), (4, 4, 2)]
+        # the block drawn is the block trained: its filter banks are w1's and w2's
+        w1, w2 = namespace["w1"], namespace["w2"]
+        assert mlpconv == [namespace["colours"].shape, (1, 1, *w1.shape), (32, 32, w1.shape[1]),
+                           (1, 1, *w2.shape), (32, 32, 1)]
+        assert w1.shape == (3, 8) and w2.shape == (8, 1)
+        assert "ReLU" in drawn[2].operators[1] and "ReLU" not in "".join(drawn[0].operators)
+        assert drawn[2].pixel is not None  # one pixel's fibre: a network at every pixel
+        markdown, _, _ = notebook(NB06)
+        assert "as in [04](04_dense_equals_matmul.ipynb)" in markdown  # X @ w + b
 
 
 # -- viz ------------------------------------------------------------------------------

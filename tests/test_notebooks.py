@@ -14,11 +14,15 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
+import numpy as np
 import pytest
 
 import nav  # tools/nav.py, importable through tests/conftest.py
-from onebyone.exercises import Feedback
+from lecture import LECTURE
+from onebyone import viz
+from onebyone.exercises import Feedback, Question
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -229,3 +233,77 @@ def test_answers_are_folded_away(path):
                 f"fold the answer in <details><summary>Answer</summary>:\n{visible}")
     summaries = {m["summary"].strip() for m in DETAILS.finditer(_markdown(path))}
     assert summaries <= {"Solution", "Answer"}, summaries
+
+
+# -- the lecture's pictures and the quizzes of 01, 05 and 06 ---------------------------
+
+class Drawn(NamedTuple):
+    shapes: list
+    operators: list
+    values: list | None
+    pixel: tuple | None
+
+
+def _code(cell: dict) -> str:
+    return "\n".join(line for line in "".join(cell["source"]).splitlines()
+                     if not line.lstrip().startswith("%"))  # %matplotlib inline
+
+
+@functools.cache
+def volume_diagrams(path: Path) -> tuple[list[Drawn], dict]:
+    """Run the notebook's code cells in order (live widgets left out), recording every
+    viz.volume_diagram it draws: (the diagrams, the namespace after the last cell)."""
+    drawn, draw = [], viz.volume_diagram
+
+    def recording(shapes, operators, captions=None, values=None, pixel=None):
+        drawn.append(Drawn([tuple(s) for s in shapes], list(operators), values, pixel))
+        return draw(shapes, operators, captions=captions, values=values, pixel=pixel)
+
+    namespace: dict = {"__name__": "__main__", "display": lambda *objects: None}
+    here = os.getcwd()
+    os.chdir(path.parent)
+    viz.volume_diagram = recording
+    try:
+        for index, cell in enumerate(_cells(path)):
+            if cell["cell_type"] == "code" and LIVE_TAG not in cell["metadata"].get("tags", []):
+                _run(_code(cell), namespace, f"{path.name} cell {index}")
+    finally:
+        viz.volume_diagram = draw
+        os.chdir(here)
+    return drawn, namespace
+
+
+def test_01_draws_the_lecture_picture_with_the_notebook_numbers():
+    drawn, namespace = volume_diagrams(ROOT / "notebooks" / "01_single_channel.ipynb")
+    picture = drawn[0]  # the first volumes of the course
+    assert picture.shapes == [(6, 6, 1), (1, 1, 1, 1), (6, 6, 1)]
+    assert picture.operators == ["∗", "="]
+    image, filter_value, output = picture.values
+    np.testing.assert_array_equal(image, LECTURE)
+    np.testing.assert_array_equal(filter_value, [[2]])
+    np.testing.assert_array_equal(output, 2 * LECTURE)
+    assert output is namespace["out"]  # the loop's result, not numbers typed again
+
+
+def _quiz_questions(cell: dict) -> list[Question]:
+    """The Questions a quiz cell passes to widgets.quiz, without drawing the widget."""
+    asked: list = []
+    namespace = {"widgets": type("Widgets", (), {"quiz": staticmethod(asked.extend)})}
+    exec("".join(cell["source"]), namespace)
+    return asked
+
+
+# the quizzes rewritten with the mistakes learners make (the issue "The lecture's
+# pictures, live"); the other notebooks' quizzes are to follow
+REVISED_QUIZZES = ["01_single_channel", "05_colour_as_1x1", "06_nonlinearity_and_learning"]
+
+
+@pytest.mark.parametrize("name", REVISED_QUIZZES)
+def test_quiz_answers_are_not_always_in_one_place(name):
+    [cell] = [c for c in _cells(ROOT / "notebooks" / f"{name}.ipynb")
+              if "widgets.quiz(" in "".join(c["source"])]
+    questions = _quiz_questions(cell)
+    assert len(questions) >= 3 and all(isinstance(q, Question) for q in questions)
+    assert all(len(q.options) >= 3 for q in questions), "a right answer and two mistakes"
+    # "always the first option" must not score full marks
+    assert len({q.answer for q in questions}) > 1, [q.answer for q in questions]
