@@ -34,30 +34,26 @@ def single_as_matmul(image, w, b):
     return (image.reshape(-1, 1) @ np.array([[w]]) + b).reshape(n_H, n_W)
 
 
-# -- learners' answers to 02: a 1x1 layer ------------------------------------------
+# -- learners' answers to 02: the output at one pixel -------------------------------
 
-def layer_loops(x, w, b):
-    n_H, n_W, n_C = x.shape
-    n_F = w.shape[1]
-    out = np.zeros((n_H, n_W, n_F))
-    for i in range(n_H):
-        for j in range(n_W):
-            for k in range(n_F):
-                z = b[k]
-                for c in range(n_C):
-                    z += x[i, j, c] * w[c, k]
-                out[i, j, k] = max(z, 0.0)
+def pixel_loops(x, W, b, i, j):
+    n_C, n_F = W.shape
+    out = np.zeros(n_F)
+    for k in range(n_F):
+        z = b[k]
+        for c in range(n_C):
+            z += x[i, j, c] * W[c, k]
+        out[k] = max(z, 0.0)
     return out
 
 
-def layer_matmul(x, w, b):
-    n_H, n_W, n_C = x.shape
-    z = x.reshape(n_H * n_W, n_C) @ w + b
-    return np.maximum(z, 0).reshape(n_H, n_W, w.shape[1])
+def pixel_dot_products(x, W, b, i, j):
+    fibre = x[i, j, :]
+    return np.array([max(fibre @ W[:, k] + b[k], 0.0) for k in range(W.shape[1])])
 
 
-def layer_without_relu(x, w, b):
-    return x @ w + b
+def pixel_one_product(x, W, b, i, j):
+    return np.maximum(x[i, j, :] @ W + b, 0)
 
 
 # -- check_photo_shape --------------------------------------------------------------
@@ -263,110 +259,205 @@ class TestCheckParamCount:
         assert_wrong(exercises.check_param_count(answer), "number", kind)
 
 
-# -- check_layer --------------------------------------------------------------------
+# -- check_pixel_output (02, exercise 2) ------------------------------------------------
 
-class TestCheckLayer:
-    @pytest.mark.parametrize("func", [layer_loops, layer_matmul])
+class TestCheckPixelOutput:
+    @pytest.mark.parametrize("func", [pixel_loops, pixel_dot_products, pixel_one_product])
     def test_right(self, func):
-        assert_right(exercises.check_layer(func))
+        feedback = exercises.check_pixel_output(func)
+        assert_right(feedback)
+        assert "one number per filter" in feedback.message
 
     def test_right_with_einsum_and_prints(self, capsys):
-        def layer(x, w, b):
-            z = np.einsum("hwc,cf->hwf", x, w) + b
+        def pixel(x, W, b, i, j):
+            z = np.einsum("c,cf->f", x[i, j], W) + b
             print("z has shape", z.shape)
             return np.where(z > 0, z, 0.0)
 
-        assert_right(exercises.check_layer(layer))
+        assert_right(exercises.check_pixel_output(pixel))
 
     def test_forgot_relu(self):
-        assert_wrong(exercises.check_layer(layer_without_relu), "ReLU")
+        assert_wrong(exercises.check_pixel_output(lambda x, W, b, i, j: x[i, j] @ W + b),
+                     "before the ReLU")
 
     def test_forgot_bias(self):
-        message = assert_wrong(exercises.check_layer(lambda x, w, b: np.maximum(x @ w, 0)),
-                               "index")
-        assert "ReLU" not in message  # the ReLU is there: the hint must not blame it
+        message = assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: np.maximum(x[i, j] @ W, 0)), "left out the bias")
+        assert "before the ReLU" not in message
 
-    def test_relu_before_the_bias(self):
-        assert_wrong(exercises.check_layer(lambda x, w, b: np.maximum(x @ w, 0) + b), "index")
+    def test_bias_after_relu(self):
+        assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: np.maximum(x[i, j] @ W, 0) + b), "after the ReLU")
 
-    def test_sigmoid_instead_of_relu(self):
-        assert_wrong(exercises.check_layer(lambda x, w, b: 1 / (1 + np.exp(-(x @ w + b)))),
-                     "index")
-
-    def test_channels_first_output(self):
-        message = assert_wrong(
-            exercises.check_layer(lambda x, w, b: np.moveaxis(layer_matmul(x, w, b), -1, 0)),
-            "shape")
-        assert "(4, 6, 6)" in message and "(6, 6, 4)" in message
-
-    def test_height_and_width_swapped(self):
-        assert_wrong(exercises.check_layer(
-            lambda x, w, b: np.swapaxes(layer_matmul(x, w, b), 0, 1)))
-
-    def test_pixels_not_reshaped_back(self):
-        def flat(x, w, b):
-            return np.maximum(x.reshape(-1, x.shape[-1]) @ w + b, 0)
-
-        message = assert_wrong(exercises.check_layer(flat), "shape")
-        assert "(36, 4)" in message
+    def test_row_and_column_swapped(self):
+        message = assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: pixel_one_product(x, W, b, j, i)), "x[i, j, :]")
+        assert "pixel (4, 1)" in message
 
     def test_weights_transposed(self):
-        # w.T has shape (n_F, n_C): the product itself fails, and the error is reported
-        assert_wrong(exercises.check_layer(lambda x, w, b: np.maximum(x @ w.T + b, 0)),
-                     "ValueError")
+        # W.T has shape (n_F, n_C): the product fails, and the message says how shapes chain
+        assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: np.maximum(x[i, j] @ W.T + b, 0)), "ValueError", "chain",
+            "one filter per column")
+
+        def sneaky(x, W, b, i, j):  # transposed only where it fits
+            return pixel_one_product(x, W.T if W.shape[0] == W.shape[1] else W, b, i, j)
+
+        assert_wrong(exercises.check_pixel_output(sneaky), "transposed", "W[:, k]")
+
+    def test_every_pixel(self):
+        message = assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: np.maximum(x @ W + b, 0)), "every pixel")
+        assert "(6, 6, 8)" in message and "8 numbers" in message
+
+    @pytest.mark.parametrize("func", [
+        lambda x, W, b, i, j: max(x[i, j] @ W[:, 0] + b[0], 0.0),  # filter 0 only
+        lambda x, W, b, i, j: float(pixel_one_product(x, W, b, i, j).sum()),
+        lambda x, W, b, i, j: np.float64(x[i, j] @ W[:, 0]),
+        lambda x, W, b, i, j: pixel_one_product(x, W, b, i, j)[:1],
+    ])
+    def test_one_number(self, func):
+        assert_wrong(exercises.check_pixel_output(func), "one number", "(8,)")
+
+    def test_wrong_shape(self):
+        message = assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: pixel_one_product(x, W, b, i, j)[None]), "shape")
+        assert "(1, 8)" in message and "(8,)" in message
+
+    def test_another_value(self):
+        assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: pixel_one_product(x, W, b, i, j) * 2), "index", "differ")
+
+    def test_sigmoid_instead_of_relu(self):
+        assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: 1 / (1 + np.exp(-(x[i, j] @ W + b)))), "index")
 
     def test_none(self):
-        assert_wrong(exercises.check_layer(None), "function", "None")
+        assert_wrong(exercises.check_pixel_output(None), "function", "None")
 
-    @pytest.mark.parametrize(("answer", "kind"), [([1, 2, 3], "list"), ("relu(x @ w + b)", "str")])
-    def test_not_callable(self, answer, kind):
-        assert_wrong(exercises.check_layer(answer), "function", kind)
+    def test_called_instead_of_passed(self):
+        x, W, b = data.random_volume(2, 2, 3), data.random_filters(3, 2), np.zeros(2)
+        assert_wrong(exercises.check_pixel_output(pixel_one_product(x, W, b, 0, 1)),
+                     "without calling")
 
     def test_returns_none(self):
-        def no_return(x, w, b):
-            np.maximum(x @ w + b, 0)
+        def no_return(x, W, b, i, j):
+            np.maximum(x[i, j] @ W + b, 0)
 
-        assert_wrong(exercises.check_layer(no_return), "None", "return")
+        assert_wrong(exercises.check_pixel_output(no_return), "None", "return")
 
     def test_returns_a_list(self):
-        assert_wrong(exercises.check_layer(lambda x, w, b: layer_matmul(x, w, b).tolist()),
-                     "numpy array", "list")
+        assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: pixel_one_product(x, W, b, i, j).tolist()), "numpy array",
+            "list")
 
     def test_raises(self):
-        def broken(x, w, b):
-            raise KeyError("n_F")
-
-        assert_wrong(exercises.check_layer(broken), "KeyError", "n_F")
-
-    def test_not_implemented(self):
-        def todo(x, w, b):
+        def todo(x, W, b, i, j):
             raise NotImplementedError("write your code here")
 
-        assert_wrong(exercises.check_layer(todo), "NotImplementedError", "write your code here")
+        assert_wrong(exercises.check_pixel_output(todo), "NotImplementedError",
+                     "write your code here")
 
     def test_modifies_its_input_in_place(self):
-        def in_place(x, w, b):
-            np.maximum(x, 0, out=x)  # "ReLU" applied to the input, in place
-            return np.maximum(x @ w + b, 0)
+        def in_place(x, W, b, i, j):
+            x[i, j] = np.maximum(x[i, j], 0)
+            return pixel_one_product(x, W, b, i, j)
 
-        assert_wrong(exercises.check_layer(in_place), "in place")
-
-    def test_zeroes_negative_inputs_in_place(self):
-        def in_place(x, w, b):
-            x[x < 0] = 0
-            return x @ w + b
-
-        assert_wrong(exercises.check_layer(in_place), "in place")
+        assert_wrong(exercises.check_pixel_output(in_place), "in place")
 
     def test_wrong_signature(self):
-        assert_wrong(exercises.check_layer(lambda x, w: np.maximum(x @ w, 0)), "TypeError")
+        assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b: np.maximum(x @ W + b, 0)), "TypeError")
 
     def test_returns_nan(self):
-        assert_wrong(exercises.check_layer(
-            lambda x, w, b: np.full((*x.shape[:2], w.shape[1]), np.nan)), "nan")
+        assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: np.full(W.shape[1], np.nan)), "nan")
 
-    def test_returns_a_scalar(self):
-        assert_wrong(exercises.check_layer(lambda x, w, b: float(np.sum(x))), "numpy array")
+    def test_returns_booleans(self):
+        assert_wrong(exercises.check_pixel_output(
+            lambda x, W, b, i, j: x[i, j] @ W + b > 0), "real numbers")
+
+
+# -- check_sum_rule_counterexample (03, exercise 2) ------------------------------------
+
+def layer_of_the_exercise(p):
+    # 2 filters of 1x1x2, the columns: (1, 2) and (-1, 1); no bias; then the ReLU
+    return np.maximum(p @ np.array([[1.0, -1.0], [2.0, 1.0]]), 0)
+
+
+class TestCheckSumRuleCounterexample:
+    def test_the_layer_by_hand(self):
+        np.testing.assert_array_equal(exercises.SAME_DEPTH_FILTERS, [[1, -1], [2, 1]])
+        assert not exercises.SAME_DEPTH_FILTERS.flags.writeable
+        p, q = np.array([1.0, 0.0]), np.array([-1.0, 0.0])
+        np.testing.assert_array_equal(layer_of_the_exercise(p + q), [0, 0])
+        np.testing.assert_array_equal(layer_of_the_exercise(p) + layer_of_the_exercise(q),
+                                      [1, 1])
+
+    @pytest.mark.parametrize("answer", [
+        (np.array([1.0, 0.0]), np.array([-1.0, 0.0])),  # both filters' signs differ
+        [np.array([0.0, 1.0]), np.array([0.0, -3.0])],
+        (np.array([2, 0]), np.array([0, -1])),  # filter 0: 2 and -2; filter 1: -2 and -1
+        ([1, 0], [-1, 0]),  # lists of numbers are fibres too
+        (np.array([0.0, 1.0]), np.array([2.0, 0.0])),  # filter 0: 2, 2; filter 1: 1, -2
+    ])
+    def test_right(self, answer):
+        p, q = (np.asarray(a, dtype=float) for a in answer)
+        assert not np.allclose(layer_of_the_exercise(p + q),
+                               layer_of_the_exercise(p) + layer_of_the_exercise(q))
+        feedback = exercises.check_sum_rule_counterexample(answer)
+        assert_right(feedback)
+        assert "not linear" in feedback.message
+
+    def test_found_by_search(self):
+        # a learner who tries random fibres until the rule breaks
+        rng = np.random.default_rng(0)
+        while True:
+            p, q = rng.normal(size=2), rng.normal(size=2)
+            if not np.allclose(layer_of_the_exercise(p + q),
+                               layer_of_the_exercise(p) + layer_of_the_exercise(q)):
+                break
+        assert_right(exercises.check_sum_rule_counterexample((p, q)))
+
+    @pytest.mark.parametrize("answer", [
+        (np.array([1.0, 1.0]), np.array([2.0, 3.0])),  # sums all >= 0: passed through
+        (np.array([-1.0, -1.0]), np.array([-2.0, -0.5])),  # filter 0 < 0 twice, 1 > 0 twice
+        (np.array([0.0, 0.0]), np.array([-1.0, 0.0])),  # a zero fibre adds nothing
+        (np.array([1.0, 0.0]), np.array([1.0, 0.0])),
+    ])
+    def test_the_rule_holds(self, answer):
+        p, q = answer
+        assert np.allclose(layer_of_the_exercise(p + q),
+                           layer_of_the_exercise(p) + layer_of_the_exercise(q))
+        message = assert_wrong(exercises.check_sum_rule_counterexample(answer),
+                               "f(p + q) = f(p) + f(q)", "positive for p and negative for q")
+        assert "p @ W = " in message and "q @ W = " in message
+
+    def test_too_small_to_tell(self):
+        assert_wrong(exercises.check_sum_rule_counterexample(
+            (np.array([1e-9, 0.0]), np.array([-1e-9, 0.0]))), "opposite signs", "larger")
+
+    @pytest.mark.parametrize(("answer", "hints"), [
+        (None, ("two fibres", "None")),
+        (np.array([[1.0, 0.0], [-1.0, 0.0]]), ("two fibres", "array")),
+        ((np.array([1.0, 0.0]),), ("two fibres",)),
+        ((None, None), ("p is None",)),
+        ((np.array([1.0, 0.0]), None), ("q is None",)),
+        ((np.ones((6, 6, 2)), np.ones(2)), ("shape (6, 6, 2)", "(2,)")),
+        ((np.ones(3), np.ones(2)), ("shape (3,)", "2 channel values")),
+        ((np.array([np.nan, 1.0]), np.ones(2)), ("NaN",)),
+        ((np.array([np.inf, 1.0]), np.ones(2)), ("inf",)),
+        ((np.array([True, False]), np.ones(2)), ("real numbers", "bool")),
+        (("ab", np.ones(2)), ("numpy array", "str")),
+        (([1, [2, 3]], np.ones(2)), ("numpy array", "list")),
+        ((1.0, -1.0), ("numpy array", "float")),
+    ])
+    def test_not_two_fibres(self, answer, hints):
+        assert_wrong(exercises.check_sum_rule_counterexample(answer), *hints)
+
+    def test_a_function_instead_of_fibres(self):
+        assert_wrong(exercises.check_sum_rule_counterexample(layer_of_the_exercise),
+                     "two fibres", "function")
 
 
 # -- check_dense_and_conv_params (04, exercise 2) -----------------------------------------
@@ -434,8 +525,8 @@ class TestCheckDenseAndConvParams:
 # -- every check, whatever comes ----------------------------------------------------
 
 CHECKS = [exercises.check_photo_shape, exercises.check_single_channel,
-          exercises.check_param_count, exercises.check_layer,
-          exercises.check_dense_and_conv_params]
+          exercises.check_param_count, exercises.check_pixel_output,
+          exercises.check_sum_rule_counterexample, exercises.check_dense_and_conv_params]
 
 ODD_ANSWERS = [
     None, 0, -1, 1.5, float("nan"), float("inf"), 1j, True, "", "abc", b"bytes", [], [1, 2],

@@ -696,7 +696,7 @@ class TestCostCalculator:
 ODD_ANSWERS = [None, 0, -1, 1.5, float("nan"), float("inf"), 1j, True, "", "abc", [], [1, 2],
                (), {}, object(), np.array([]), np.array(5), np.zeros((4, 5, 3)),
                lambda: None, lambda *args: None, lambda *args: args, print, len, Exception]
-CHECKS = [exercises.check_shrink_multiplies, exercises.check_pool_and_shrink,
+CHECKS = [exercises.check_shrink_multiplies, exercises.check_sum_rule_counterexample,
           exercises.check_bottleneck_multiplies, exercises.check_bottleneck_width]
 
 
@@ -733,127 +733,6 @@ class TestCheckShrinkMultiplies:
                                                   ([51_380_224], "list"), (True, "bool")])
     def test_not_a_number(self, answer, kind):
         assert_wrong(exercises.check_shrink_multiplies(answer), "whole number", kind)
-
-
-def pool_and_shrink_reshape(x, w, b):
-    n_H, n_W, n_C = x.shape
-    pooled = x.reshape(n_H // 2, 2, n_W // 2, 2, n_C).max(axis=(1, 3))
-    z = pooled.reshape(-1, n_C) @ w + b
-    return np.maximum(z, 0).reshape(n_H // 2, n_W // 2, w.shape[1])
-
-
-def pool_and_shrink_loops(x, w, b):
-    n_H, n_W, _ = x.shape
-    out = np.zeros((n_H // 2, n_W // 2, w.shape[1]))
-    for i in range(n_H // 2):
-        for j in range(n_W // 2):
-            fibre = x[2 * i:2 * i + 2, 2 * j:2 * j + 2, :].max(axis=(0, 1))
-            out[i, j] = np.maximum(fibre @ w + b, 0)
-    return out
-
-
-class TestCheckPoolAndShrink:
-    @pytest.mark.parametrize("func", [pool_and_shrink_reshape, pool_and_shrink_loops])
-    def test_right(self, func):
-        assert_right(exercises.check_pool_and_shrink(func))
-
-    def test_right_with_slices_and_prints(self, capsys):
-        def noisy(x, w, b):
-            pooled = np.maximum.reduce([x[0::2, 0::2], x[0::2, 1::2], x[1::2, 0::2],
-                                        x[1::2, 1::2]])
-            print("pooled", pooled.shape)
-            return np.maximum(pooled @ w + b, 0)
-
-        assert_right(exercises.check_pool_and_shrink(noisy))
-
-    def test_forgot_relu(self):
-        def linear(x, w, b):
-            return ops.pool2d(x) @ w + b
-
-        assert_wrong(exercises.check_pool_and_shrink(linear), "ReLU")
-
-    def test_convolved_before_pooling(self):
-        def backwards(x, w, b):
-            return ops.pool2d(np.maximum(x @ w + b, 0))
-
-        assert_wrong(exercises.check_pool_and_shrink(backwards), "pool first")
-
-    def test_average_pooling(self):
-        def average(x, w, b):
-            return np.maximum(ops.pool2d(x, mode="average") @ w + b, 0)
-
-        assert_wrong(exercises.check_pool_and_shrink(average), "averaged")
-
-    def test_forgot_bias(self):
-        assert_wrong(exercises.check_pool_and_shrink(
-            lambda x, w, b: np.maximum(ops.pool2d(x) @ w, 0)), "bias")
-
-    def test_forgot_to_pool(self):
-        assert_wrong(exercises.check_pool_and_shrink(
-            lambda x, w, b: np.maximum(x @ w + b, 0)), "pooling is not")
-
-    def test_only_pooled(self):
-        assert_wrong(exercises.check_pool_and_shrink(lambda x, w, b: ops.pool2d(x)),
-                     "still 3 channels")
-
-    def test_transposed_filters(self):
-        def transposed(x, w, b):
-            # w.T fits only when w is square: the others raise, and the message says so
-            return np.maximum(ops.pool2d(x) @ w.T + b, 0)
-
-        assert_wrong(exercises.check_pool_and_shrink(transposed), "ValueError")
-
-        def sneaky(x, w, b):
-            w = w.T if w.shape[0] == w.shape[1] else w
-            return np.maximum(ops.pool2d(x) @ w + b, 0)
-
-        assert_wrong(exercises.check_pool_and_shrink(sneaky), "transposed")
-
-    def test_channels_first(self):
-        assert_wrong(exercises.check_pool_and_shrink(
-            lambda x, w, b: np.moveaxis(pool_and_shrink_reshape(x, w, b), -1, 0)), "shape")
-
-    def test_height_and_width_swapped(self):
-        assert_wrong(exercises.check_pool_and_shrink(
-            lambda x, w, b: np.swapaxes(pool_and_shrink_reshape(x, w, b), 0, 1)), "shape")
-
-    def test_modifies_its_input(self):
-        def in_place(x, w, b):
-            x[x < 0] = 0
-            return pool_and_shrink_reshape(x, w, b)
-
-        assert_wrong(exercises.check_pool_and_shrink(in_place), "in place")
-
-    def test_raises(self):
-        def broken(x, w, b):
-            raise NotImplementedError("write your code here")
-
-        assert_wrong(exercises.check_pool_and_shrink(broken), "NotImplementedError",
-                     "write your code here")
-
-    def test_wrong_signature(self):
-        assert_wrong(exercises.check_pool_and_shrink(lambda x, w: ops.pool2d(x) @ w),
-                     "TypeError")
-
-    def test_returns_nan(self):
-        def nan(x, w, b):
-            out = pool_and_shrink_reshape(x, w, b)
-            out[0, 0, 0] = np.nan
-            return out
-
-        assert_wrong(exercises.check_pool_and_shrink(nan), "nan")
-
-    def test_returns_none_and_lists(self):
-        def no_return(x, w, b):
-            pool_and_shrink_reshape(x, w, b)
-
-        assert_wrong(exercises.check_pool_and_shrink(no_return), "None", "return")
-        assert_wrong(exercises.check_pool_and_shrink(
-            lambda x, w, b: pool_and_shrink_reshape(x, w, b).tolist()), "numpy array")
-
-    def test_not_callable(self):
-        called = pool_and_shrink_reshape(np.ones((2, 2, 1)), np.ones((1, 1)), np.zeros(1))
-        assert_wrong(exercises.check_pool_and_shrink(called), "without calling")
 
 
 class TestCheckBottleneckMultiplies:

@@ -180,34 +180,86 @@ def check_param_count(answer: object) -> Feedback:
     return _verdict(check)
 
 
-def _layer_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    return [(data.random_volume(6, 6, 32, seed=7), data.random_filters(32, 4, seed=8),
-             np.linspace(-0.5, 0.5, 4)),
-            (data.random_volume(3, 5, 2, seed=9), data.random_filters(2, 3, seed=10),
-             np.zeros(3))]
+def _pixel_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray, int, int]]:
+    # i != j everywhere, so that x[j, i] is another pixel; sums of both signs, so that the
+    # ReLU and the place of the bias show
+    return [(data.random_volume(6, 6, 32, seed=7), data.random_filters(32, 8, seed=8),
+             np.linspace(-0.5, 0.5, 8), 1, 4),
+            # square W: the transposed W has the right shape, only its values give it away
+            (data.random_volume(4, 4, 4, seed=9), data.random_filters(4, 4, seed=10),
+             np.linspace(0.3, -0.3, 4), 0, 2),
+            (data.random_volume(3, 5, 2, seed=11), data.random_filters(2, 3, seed=12),
+             np.zeros(3), 2, 4)]
 
 
-def check_layer(func: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]) -> Feedback:
-    """Check ``func(x, w, b)`` = ReLU of the 1x1 convolution of ``x`` by ``w`` plus ``b``.
+def _pixel_mistake(answer: np.ndarray, x: np.ndarray, W: np.ndarray, b: np.ndarray,
+                   i: int, j: int) -> str | None:
+    """A hint for the usual mistakes, when ``answer`` is one of them."""
+    z = x[i, j] @ W
+    candidates = [
+        (z + b, "your values are right before the ReLU: apply max(z, 0) to each filter's sum."),
+        (ops.relu(z), "you left out the bias: each filter k adds its own b[k] to its sum."),
+        (ops.relu(z) + b, "you added the bias after the ReLU: add it to the sum first, then "
+                          "apply the ReLU."),
+    ]
+    if j < x.shape[0] and i < x.shape[1]:
+        candidates.append((ops.relu(x[j, i] @ W + b),
+                           f"that is pixel ({j}, {i}): i is the row and j the column, so the "
+                           "fibre is x[i, j, :]."))
+    if W.shape[0] == W.shape[1]:
+        candidates.append((ops.relu(x[i, j] @ W.T + b),
+                           "you used W transposed: filter k is column k of W, W[:, k], "
+                           "one weight per input channel."))
+    for values, hint in candidates:
+        if _close(answer, values):
+            return hint
+    return None
 
-    ``x`` is ``(n_H, n_W, n_C)``, ``w`` is ``(n_C, n_F)``, ``b`` is ``(n_F,)``; the result
-    should be ``(n_H, n_W, n_F)``.
+
+def check_pixel_output(func: Callable[[np.ndarray, np.ndarray, np.ndarray, int, int],
+                                      np.ndarray]) -> Feedback:
+    """Check ``func(x, W, b, i, j)``: the ``n_F`` numbers of a 1x1 layer's output at the
+    pixel ``(i, j)``, ``ReLU(x[i, j, :] @ W[:, k] + b[k])`` for each filter ``k``.
+
+    ``x`` is ``(n_H, n_W, n_C)``, ``W`` is ``(n_C, n_F)`` (one filter per column), ``b``
+    is ``(n_F,)``; the result should be ``(n_F,)``, the output's 1x1xn_F block at
+    ``(i, j)``.
     """
 
     def check() -> str:
-        for x, w, b in _layer_cases():
-            linear = ops.conv1x1(x, w, b)
-            expected = ops.relu(linear)
-            answer = _as_result(_call(func, x, w, b), expected,
-                                f"your result for x of shape {v.shape_str(x.shape)} and "
-                                f"w of shape {v.shape_str(w.shape)}")
+        for x, W, b, i, j in _pixel_cases():
+            n_H, n_W, _ = x.shape
+            n_F = W.shape[1]
+            where = (f"for x of shape {v.shape_str(x.shape)}, W of shape "
+                     f"{v.shape_str(W.shape)} and the pixel ({i}, {j})")
+            try:
+                answer = _call(func, x, W, b, i, j)
+            except _Wrong as wrong:
+                if "matmul" in str(wrong) or "not aligned" in str(wrong):
+                    raise _Wrong(f"{wrong} The shapes must chain: the fibre x[i, j, :] has "
+                                 f"n_C = {W.shape[0]} values, and W is (n_C, n_F) = "
+                                 f"{v.shape_str(W.shape)}, one filter per column.") from None
+                raise
+            expected = ops.relu(x[i, j] @ W + b)
+            if isinstance(answer, np.ndarray) and answer.shape == (n_H, n_W, n_F):
+                raise _Wrong(f"your result {where} has shape {v.shape_str(answer.shape)}: that "
+                             f"is the output at every pixel. Return only the {n_F} numbers "
+                             f"of the pixel ({i}, {j}), one per filter.")
+            one_number = (isinstance(answer, numbers.Real)
+                          and not isinstance(answer, (bool, np.bool_))) \
+                or (isinstance(answer, np.ndarray) and answer.size == 1
+                    and answer.dtype.kind in "iuf")
+            if one_number and n_F > 1:
+                raise _Wrong(f"your result {where} is one number, but the pixel's fibre meets "
+                             f"each of the {n_F} filters: return {n_F} numbers, an array of "
+                             f"shape ({n_F},).")
+            answer = _as_result(answer, expected, f"your result {where}")
             problem = _first_difference(answer, expected)
-            if problem is None:
-                continue
-            if _first_difference(answer, linear) is None:
-                raise _Wrong("your values are right before the ReLU: apply max(z, 0).")
-            raise _Wrong(problem)
-        return "ReLU(x · w + b) at every pixel."
+            if problem is not None:
+                raise _Wrong(_pixel_mistake(answer, x, W, b, i, j) or f"{where}, {problem}")
+        return ("ReLU(x[i, j, :] @ W[:, k] + b[k]) for each filter k: the fibre meets every "
+                "filter in a dot product, and the pixel gets one number per filter, a "
+                "1×1×n_F block of the output.")
 
     return _verdict(check)
 
@@ -694,71 +746,78 @@ def check_shrink_multiplies(answer: object) -> Feedback:
     return _verdict(check)
 
 
-def _pool_and_shrink_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    return [(data.random_volume(6, 8, 3, seed=31), data.random_filters(3, 2, seed=32),
-             np.array([0.1, -0.2])),
-            # square w: the transposed w has the right shape, only its values give it away
-            (data.random_volume(4, 4, 5, seed=33), data.random_filters(5, 5, seed=34),
-             np.linspace(-0.3, 0.3, 5)),
-            (data.random_volume(2, 10, 1, seed=35), data.random_filters(1, 3, seed=36),
-             np.zeros(3))]
+SAME_DEPTH_FILTERS = np.array([[1.0, -1.0],
+                               [2.0, 1.0]])
+"""The layer of the 03 exercise in miniature: 2 filters of 1x1x2 (the columns), no bias,
+then a ReLU, ``f(p) = max(p @ SAME_DEPTH_FILTERS, 0)``. Like 192 filters on 192
+channels, it keeps the number of channels."""
+SAME_DEPTH_FILTERS.flags.writeable = False
 
 
-def _pool_and_shrink_mistake(answer: np.ndarray, x: np.ndarray, w: np.ndarray,
-                             b: np.ndarray) -> str | None:
-    """A hint for the usual mistakes, when ``answer`` is one of them."""
-    pooled = ops.pool2d(x, 2, 2, "max")
-    candidates = [
-        (ops.conv1x1(pooled, w, b), "your values are right before the ReLU: apply max(z, 0)."),
-        (ops.pool2d(ops.relu(ops.conv1x1(x, w, b)), 2, 2, "max"),
-         "you applied the 1×1 convolution first and pooled its output: pool first, then "
-         "apply the 1×1 convolution to the pooled volume."),
-        (ops.relu(ops.conv1x1(ops.pool2d(x, 2, 2, "average"), w, b)),
-         "you averaged each window: max pooling keeps its largest value."),
-        (ops.relu(ops.conv1x1(pooled, w)), "you left out the bias b."),
-        (pooled, "you pooled, then stopped: apply the 1×1 convolution and the ReLU."),
-    ]
-    if w.shape[0] == w.shape[1]:
-        candidates.append((ops.relu(ops.conv1x1(pooled, w.T, b)),
-                           "you multiplied by w transposed: w has shape (n_C, n_F) already."))
-    for values, hint in candidates:
-        if values.shape == answer.shape and _first_difference(answer, values) is None:
-            return hint
-    return None
+def _numbers(values: np.ndarray) -> str:
+    return "[" + ", ".join(f"{value:.3g}" for value in values) + "]"
 
 
-def check_pool_and_shrink(func: Callable[[np.ndarray, np.ndarray, np.ndarray],
-                                         np.ndarray]) -> Feedback:
-    """Check ``func(x, w, b)``: 2x2 max pooling with stride 2, then the ReLU of the 1x1
-    convolution by ``w`` plus ``b``.
+def _fibre(item: object, name: str) -> np.ndarray:
+    """``item`` as a fibre of 2 finite real numbers; else a :class:`_Wrong` naming ``name``."""
+    example = "such as np.array([1.0, -2.0])"
+    if item is None:
+        raise _Wrong(f"{name} is None: give {name} as a numpy array of 2 numbers, {example}.")
+    fibre = item
+    if isinstance(item, (list, tuple)):
+        try:
+            fibre = np.asarray(item)
+        except ValueError:
+            fibre = None
+    if not isinstance(fibre, np.ndarray):
+        raise _Wrong(f"{name} should be a numpy array of 2 numbers, {example}; got "
+                     f"{v.describe(item)}.")
+    if fibre.dtype == np.bool_ or fibre.dtype.kind not in "iuf":
+        raise _Wrong(f"{name} should hold real numbers, got dtype {fibre.dtype}.")
+    if fibre.shape != (2,):
+        raise _Wrong(f"{name} has shape {v.shape_str(fibre.shape)}, but a fibre of this layer's "
+                     "input is one pixel's 2 channel values: shape (2,).")
+    if not np.isfinite(fibre).all():
+        raise _Wrong(f"{name} holds NaN or inf: give 2 finite numbers.")
+    return fibre.astype(float)
 
-    ``x`` is ``(n_H, n_W, n_C)`` with even ``n_H`` and ``n_W``, ``w`` is ``(n_C, n_F)``,
-    ``b`` is ``(n_F,)``; the result should be ``(n_H/2, n_W/2, n_F)``.
+
+def check_sum_rule_counterexample(answer: object) -> Feedback:
+    """Check ``(p, q)``: two fibres of 2 channel values each for which the 03 exercise's
+    layer ``f(p) = max(p @ SAME_DEPTH_FILTERS, 0)`` breaks the sum rule of linear maps,
+    ``f(p + q) != f(p) + f(q)``.
+
+    That happens exactly when some filter's sum is positive for one fibre and negative
+    for the other: apart, the ReLU cuts the negative one to 0; added first, it is not
+    cut.
     """
+    W = SAME_DEPTH_FILTERS
 
     def check() -> str:
-        for x, w, b in _pool_and_shrink_cases():
-            n_H, n_W, n_C = x.shape
-            n_F = w.shape[1]
-            where = (f"for x of shape {v.shape_str(x.shape)} and w of shape "
-                     f"{v.shape_str(w.shape)}")
-            answer = _call(func, x, w, b)
-            expected = ops.relu(ops.conv1x1(ops.pool2d(x, 2, 2, "max"), w, b))
-            if isinstance(answer, np.ndarray) and answer.shape == (n_H, n_W, n_F):
-                raise _Wrong(f"your result {where} has shape {v.shape_str(answer.shape)}: the "
-                             f"1×1 convolution is there, the pooling is not (it halves n_H "
-                             f"and n_W).")
-            if isinstance(answer, np.ndarray) and n_C != n_F \
-                    and answer.shape == (n_H // 2, n_W // 2, n_C):
-                raise _Wrong(f"your result {where} has shape {v.shape_str(answer.shape)}: "
-                             f"pooled, but still {n_C} channels. Apply the 1×1 convolution "
-                             f"and the ReLU to the pooled volume.")
-            answer = _as_result(answer, expected, f"your result {where}")
-            if _first_difference(answer, expected) is not None:
-                raise _Wrong(_pool_and_shrink_mistake(answer, x, w, b) or
-                             f"{where}, {_first_difference(answer, expected)}")
-        return ("(n_H, n_W, n_C) → (n_H/2, n_W/2, n_F): the pooling halved n_H and n_W, "
-                "the 1×1 convolution took n_C to n_F.")
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            raise _Wrong(f"give two fibres (p, q), each a numpy array of 2 numbers; got "
+                         f"{v.describe(answer)}.")
+        p, q = _fibre(answer[0], "p"), _fibre(answer[1], "q")
+        z_p, z_q = p @ W, q @ W
+        together = np.maximum((p + q) @ W, 0)
+        apart = np.maximum(z_p, 0) + np.maximum(z_q, 0)
+        sums = f"p @ W = {_numbers(z_p)}, q @ W = {_numbers(z_q)}"
+        opposite = (z_p > 0) & (z_q < 0) | (z_p < 0) & (z_q > 0)
+        if not np.allclose(together, apart, rtol=1e-6, atol=1e-6):
+            k = int(np.argmax(np.abs(together - apart)))
+            return (f"f(p + q) = {_numbers(together)} but f(p) + f(q) = {_numbers(apart)}: "
+                    f"filter {k}'s sum is {z_p[k]:.3g} for p and {z_q[k]:.3g} for q, and the "
+                    "ReLU cuts the negative one to 0 only when they are apart. The layer "
+                    "keeps 2 channels, and it is not linear.")
+        if opposite.any():
+            k = int(np.argmax(opposite))
+            raise _Wrong(f"filter {k}'s sums have opposite signs ({sums}), but f(p + q) and "
+                         f"f(p) + f(q) differ too little to tell from rounding: use larger "
+                         "numbers, such as 1 and -1.")
+        raise _Wrong(f"here f(p + q) = f(p) + f(q) = {_numbers(together)}: no filter gives a "
+                     f"positive sum for one fibre and a negative one for the other ({sums}), "
+                     "so the ReLU passes both or cuts both, as a linear layer would. Choose p "
+                     "and q so that a filter's sum is positive for p and negative for q.")
 
     return _verdict(check)
 
