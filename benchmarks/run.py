@@ -3,6 +3,7 @@
 
     python benchmarks/run.py          # measure (medians of repeated, interleaved runs)
     python benchmarks/run.py --quick  # run every benchmark briefly: checks they work, not speed
+    python benchmarks/run.py --browser  # also 6: the step-through widgets in JupyterLab
 
 1. conv1x1 against a raw numpy matmul of the same matrices, its loop version and (if
    installed) PyTorch's 1×1 conv2d.
@@ -11,6 +12,9 @@
    (recompute, draw) plus rendering the PNG shown in the browser.
 4. Executing the course, against as many empty notebooks (the kernel start-up).
 5. ``import onebyone`` beyond numpy and matplotlib.
+6. With ``--browser`` (needs Chromium): the browser suite on notebooks 01 to 03, which
+   measures in JupyterLab the time from a slider's key press to the new picture and
+   the pictures a second that Play shows (``tests/browser/screenshots/timings.json``).
 
 Targets are ratios wherever a ratio exists, since machines are noisy.
 """
@@ -18,9 +22,13 @@ Targets are ratios wherever a ratio exists, since machines are noisy.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -56,6 +64,30 @@ def widget_rows(quick: bool) -> list[Row]:
     return rows
 
 
+ROOT = Path(__file__).resolve().parent.parent
+SLIDER_TO_PICTURE_TARGET_S = 0.5
+PLAY_FPS_TARGET = 5.0
+
+
+def browser_rows(quick: bool) -> list[Row]:
+    """Run the browser suite on the notebooks with step-through widgets; its timings."""
+    timings = ROOT / "tests" / "browser" / "screenshots" / "timings.json"
+    timings.unlink(missing_ok=True)
+    subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                    "tests/browser", "-k", "01_ or 02_ or 03_"], cwd=ROOT, check=True,
+                   env={**os.environ, "ONEBYONE_REQUIRE_BROWSER": "1"})
+    measured = json.loads(timings.read_text(encoding="utf-8"))
+    latency = float(np.median(measured["slider to picture (s)"]))
+    fps = min(measured["Play frames per second"])
+    return [Row("6 browser", f"slider key press → new picture, median of "
+                             f"{len(measured['slider to picture (s)'])} moves (01 to 03)",
+                latency, "s", f"≤ {SLIDER_TO_PICTURE_TARGET_S}",
+                verdict(quick, latency <= SLIDER_TO_PICTURE_TARGET_S)),
+            Row("6 browser", f"Play, pictures a second, slowest of "
+                             f"{len(measured['Play frames per second'])} step-throughs",
+                fps, "fps", f"≥ {PLAY_FPS_TARGET:.0f}", verdict(quick, fps >= PLAY_FPS_TARGET))]
+
+
 def machine() -> str:
     torch = torch_or_none()
     return (f"{platform.machine()}, {os.cpu_count()} cores, Python "
@@ -75,9 +107,13 @@ def table(rows: list[Row]) -> str:
 def main(argv: list[str] | None = None) -> list[Row]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="run briefly; no verdicts")
-    quick = parser.parse_args(argv).quick
+    parser.add_argument("--browser", action="store_true",
+                        help="also measure the step-through widgets in JupyterLab (Chromium)")
+    args = parser.parse_args(argv)
+    quick = args.quick
     rows = []
-    for section in (conv1x1_rows, inception_rows, widget_rows, course_rows, import_rows):
+    sections = [conv1x1_rows, inception_rows, widget_rows, course_rows, import_rows]
+    for section in sections + ([browser_rows] if args.browser else []):
         rows += section(quick)
     print(f"Machine: {machine()}{' (quick mode: no verdicts)' if quick else ''}\n")
     print(table(rows))

@@ -72,7 +72,7 @@ def test_only_live_widget_cells_skip_output_comparison(path):
     for cell in _cells(path):
         if LIVE_TAG in cell.get("metadata", {}).get("tags", []):
             source = "".join(cell["source"])
-            assert re.search(r"widgets\.(\w+_explorer|quiz)\(", source), (
+            assert re.search(r"widgets\.(\w+_explorer|\w+_stepper|quiz)\(", source), (
                 f"{LIVE_TAG} is only for cells that display a live widget, not:\n{source}")
 
 

@@ -601,6 +601,14 @@ class TestBottleneckResult:
             widgets.bottleneck_result(28, 28, 192, 5, 32, 0)
 
 
+def diagram_texts(fig, kind: str) -> list[str]:
+    """The texts of a volume_diagram, left to right: its boxes' ``depth`` labels or its
+    ``caption``s (see the gids in viz.volume_diagram's docstring)."""
+    gid = (lambda k: f"box{k}-depth") if kind == "depth" else (lambda k: f"caption{k}")
+    texts = {t.get_gid(): t.get_text() for t in fig.axes[0].texts}
+    return [texts[gid(k)] for k in range(3)]
+
+
 def _moves(explorer):
     """Every slider to its minimum, then its maximum, one move at a time."""
     for name, control in explorer.controls.items():
@@ -623,8 +631,9 @@ class TestShrinkingChannelsExplorer:
         assert explorer.controls["n_C"].max == explorer.controls["n_F"].max == 192
         assert explorer.result.params == 6_176
         assert "4,816,896" in explorer.text.value
-        assert montage_titles(explorer.figure) == [
-            "input\n28×28×192", "ReLU(1×1 conv), 32 filters\n28×28×32"]
+        assert diagram_texts(explorer.figure, "caption") == [
+            "input 28×28×192", "32 filters\n1×1×192", "output 28×28×32"]
+        assert diagram_texts(explorer.figure, "depth") == ["192", "192", "32"]
         assert_valid_png(explorer.image.value, explorer.figure)
 
     def test_every_move_recomputes_and_redraws(self, explorer):
@@ -642,8 +651,8 @@ class TestShrinkingChannelsExplorer:
             assert bytes(explorer.image.value) != old_png
             assert explorer.text.value != old_text
             assert f"{r.params:,}" in explorer.text.value
-            assert f"28×28×{n_F}" in montage_titles(explorer.figure)[1]
-            assert montage_images(explorer.figure)[0].shape[0] <= 224
+            assert diagram_texts(explorer.figure, "depth") == [str(n_C), str(n_C), str(n_F)]
+            assert diagram_texts(explorer.figure, "caption")[2] == f"output 28×28×{n_F}"
             assert_valid_png(explorer.image.value, explorer.figure)
 
     def test_max_channels(self):

@@ -103,7 +103,7 @@ class Stepper(widgets.HBox):
     value = traitlets.Int(0)
 
     def __init__(self, description: str, count: int, value: int = 0, *, play_step: int = 1,
-                 interval: int = 150) -> None:
+                 interval: int = 150) -> None:  # 150 ms: 6.7 frames a second
         count, play_step = v.integer("count", count), v.integer("play_step", play_step)
         value = v.integer("value", value, minimum=0)
         self.play = widgets.Play(value=value, min=0, max=count, step=play_step,
@@ -121,6 +121,7 @@ class Stepper(widgets.HBox):
         self.link = widgets.jslink((self.play, "value"), (self.slider, "value"))
         super().__init__([self.play, self.back, self.next, self.slider],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        self.add_class("onebyone-stepper")
         self.value = value
         traitlets.link((self.slider, "value"), (self, "value"))
         self.back.on_click(lambda _: self._move(-1))
@@ -233,14 +234,22 @@ def single_channel_result(w: float, b: float,
     return SingleChannelResult(image, w, b, out[:, :, 0])
 
 
+def _draw_single_channel(r: SingleChannelResult) -> Figure:
+    shape = (*r.image.shape, 1)
+    return viz.volume_diagram(
+        [shape, (1, 1, 1, 1), shape], ["∗", "="],
+        captions=["image x", f"filter w = {r.w:g}\nbias b = {r.b:g}",
+                  f"output {r.w:g}·x + {r.b:g}"],
+        values=[r.image, np.array([[r.w]]), r.output])
+
+
 def single_channel_explorer() -> Explorer:
     """Sliders for the filter value ``w`` and bias ``b`` on the lecture's 6x6 matrix."""
     return Explorer(
         {"w": _slider(widgets.FloatSlider, "filter value w", 2.0, -3.0, 3.0, 0.5),
          "b": _slider(widgets.FloatSlider, "bias b", 0.0, -10.0, 10.0, 0.5)},
         compute=single_channel_result,
-        draw=lambda r: viz.heatmap(r.image, r.output,
-                                   titles=["input (6×6×1)", f"output = {r.w:g}·x + {r.b:g}"]),
+        draw=_draw_single_channel,
         describe=lambda r: (f"first row: <code>{r.image[0].tolist()}</code> → "
                             f"<code>{np.round(r.output[0], 2).tolist()}</code>"),
     )
@@ -468,7 +477,7 @@ def single_channel_stepper() -> Explorer:
     image, filter_ = data.SEED_MATRIX[:, :, np.newaxis], np.array([[2]])
     steps = image.shape[0] * image.shape[1]
     return Explorer(
-        {"position": Stepper("pixels done", steps, value=1, interval=300)},
+        {"position": Stepper("pixels done", steps, value=1)},
         compute=lambda position: slide_step(image, filter_, position, relu=False),
         draw=functools.partial(_draw_slide, face_numbers=True),
         describe=_describe_slide,

@@ -6,11 +6,19 @@ widget control (keyboard on slider handles, typing in slider readouts, clicking 
 option of a quiz) and check that the displayed output changed each time. A screenshot
 per notebook, and one per widget after it was operated, are saved in
 ``tests/browser/screenshots/`` (git-ignored) for people to look at.
+
+Step-through widgets (a ``Stepper``: Play, back, next and a slider) are stepped with the
+mouse and the keyboard, then played: Play must show at least ``MIN_PLAY_FPS`` new
+pictures a second, and once paused the picture must settle on the slider's position
+(the latest state, not a backlog). The measured times are written to
+``screenshots/timings.json`` for ``benchmarks/run.py --browser``.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +31,9 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 TIMEOUT_MS = 60_000
 # every control a widget cell may contain must be operated below; anything else fails
 CONTROL = "input, select, button, textarea, [contenteditable='true'], [role='slider']"
-HANDLED = ".noUi-handle, .widget-readout, .widget-radio-box input"
+HANDLED = ".noUi-handle, .widget-readout, .widget-radio-box input, .onebyone-stepper button"
+MIN_PLAY_FPS = 5.0
+TIMINGS: dict[str, list[float]] = {"slider to picture (s)": [], "Play frames per second": []}
 
 KERNEL_READY = """() => {
     const name = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName');
@@ -48,16 +58,20 @@ def _code_cell_count(path: Path) -> int:
     return sum(1 for c in cells if c["cell_type"] == "code" and "".join(c["source"]).strip())
 
 
-def _expect_change(page, output, action, what: str) -> None:
+def _expect_change(page, output, action, what: str) -> float:
     """Do ``action``, wait until the cell's displayed output is different and the kernel
-    is idle again (so the output shows the final state, not an intermediate one)."""
+    is idle again (so the output shows the final state, not an intermediate one); return
+    the seconds until the output changed."""
     before = output.inner_html()
+    start = time.perf_counter()
     action()
     try:
         page.wait_for_function(CHANGED, arg=[output.element_handle(), before], timeout=10_000)
     except Exception as error:  # Playwright's TimeoutError: say which control failed
         raise AssertionError(f"{what}: the displayed output did not change") from error
+    seconds = time.perf_counter() - start
     page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
+    return seconds
 
 
 def _operate_slider(page, output, handle, readout, label: str) -> int:
@@ -71,7 +85,8 @@ def _operate_slider(page, output, handle, readout, label: str) -> int:
         handle.focus()
         page.keyboard.press(key)
 
-    _expect_change(page, output, press, f"slider {label!r}, key {key}")
+    TIMINGS["slider to picture (s)"].append(
+        _expect_change(page, output, press, f"slider {label!r}, key {key}"))
     now = float(handle.get_attribute("aria-valuenow"))
     target = low if now != low else high
     text = str(int(target)) if target == int(target) else str(target)
@@ -85,6 +100,76 @@ def _operate_slider(page, output, handle, readout, label: str) -> int:
     _expect_change(page, output, type_value, f"slider {label!r}, typing {text}")
     assert float(handle.get_attribute("aria-valuenow")) == target, label
     return 2
+
+
+STEP = re.compile(r"step (\d+) of (\d+)")
+RECORD_FRAMES = """(image) => {
+    window.__frames = [];
+    window.__frameObserver = new MutationObserver(() => window.__frames.push(performance.now()));
+    window.__frameObserver.observe(image, {attributes: true, attributeFilter: ['src']});
+}"""
+STOP_RECORDING = "() => { window.__frameObserver.disconnect(); return window.__frames; }"
+
+
+def _step_shown(cell) -> tuple[int, int]:
+    """The step the explorer's line of text describes: (step, of steps)."""
+    match = STEP.search(cell.locator(".widget-html").first.inner_text())
+    assert match, cell.locator(".widget-html").first.inner_text()
+    return int(match[1]), int(match[2])
+
+
+def _operate_stepper(page, cell, stepper) -> int:
+    """Step back and on with the mouse and the keyboard, then play, measure the frame
+    rate, pause, and check that the picture settles on the slider's position."""
+    output = cell.locator(".jp-Cell-outputArea")
+    handle = stepper.locator(".noUi-handle")
+    image = cell.locator(".widget-image").first
+
+    def position() -> int:
+        return int(float(handle.get_attribute("aria-valuenow")))
+
+    def shows_the_slider() -> None:
+        page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
+        step, steps = _step_shown(cell)
+        assert step == position() and steps == int(float(handle.get_attribute("aria-valuemax")))
+
+    if position() == 0:  # where back cannot go back
+        _expect_change(page, output, stepper.get_by_role("button", name="next ▶").click,
+                       "next ▶ from step 0")
+    for name, by, key in (("next ▶", 1, None), ("◀ back", -1, None),
+                          ("next ▶", 1, "Enter"), ("◀ back", -1, "Space")):
+        button, start = stepper.get_by_role("button", name=name), position()
+
+        def press(button=button, key=key) -> None:
+            if key is None:
+                button.click()
+            else:  # the keyboard: focus the button, press the key
+                button.focus()
+                page.keyboard.press(key)
+
+        _expect_change(page, output, press, f"{name} ({key or 'click'})")
+        assert position() == start + by, name
+        shows_the_slider()
+
+    play = stepper.locator(".widget-play button").first
+    image.evaluate(RECORD_FRAMES)
+    start = position()
+    play.click()
+    page.wait_for_timeout(3_000)
+    play.click()  # pause
+    frames = page.evaluate(STOP_RECORDING)
+    assert position() > start, "Play did not move the slider"
+    assert len(frames) >= 3, f"Play showed {len(frames)} pictures in 3 s"
+    fps = (len(frames) - 1) / ((frames[-1] - frames[0]) / 1000)
+    TIMINGS["Play frames per second"].append(fps)
+    assert fps >= MIN_PLAY_FPS, f"Play showed {fps:.1f} pictures a second"
+    # paused: the picture settles on the slider's position within a second, no backlog
+    page.wait_for_timeout(1_000)
+    shows_the_slider()
+    image.evaluate(RECORD_FRAMES)
+    page.wait_for_timeout(1_000)
+    assert page.evaluate(STOP_RECORDING) == [], "pictures kept coming after the pause"
+    return 5
 
 
 def _operate_radio_buttons(page, output, group) -> int:
@@ -108,6 +193,10 @@ def _operate_widgets(page, cell) -> int:
         actions += _operate_slider(page, output, slider.locator(".noUi-handle"),
                                    slider.locator(".widget-readout"),
                                    slider.locator(".widget-label").inner_text())
+    steppers = cell.locator(".onebyone-stepper")
+    for k in range(steppers.count()):
+        steppers.nth(k).scroll_into_view_if_needed()
+        actions += _operate_stepper(page, cell, steppers.nth(k))
     groups = cell.locator(".widget-radio-box")
     for k in range(groups.count()):
         groups.nth(k).scroll_into_view_if_needed()
@@ -155,6 +244,7 @@ def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{path.stem}.png")
         page.close()
+        (SCREENSHOTS / "timings.json").write_text(json.dumps(TIMINGS, indent=1))
 
 
 def test_server_listens_on_loopback_and_wants_its_token(lab_server):
