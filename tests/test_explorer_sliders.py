@@ -247,3 +247,20 @@ def test_03_explorer_starts_at_the_lecture_layer():
     np.testing.assert_array_equal(r.x, ns["x"])
     np.testing.assert_array_equal(r.w, ns["W"])
     np.testing.assert_allclose(r.output, ns["shrunk"], atol=1e-12)
+
+
+def test_02_stepper_slides_the_notebooks_filters_to_the_worked_pixel(notebook_02):
+    ns, cells = notebook_02
+    stepper = _explorer(cells, "multi_channel_stepper")
+    np.testing.assert_array_equal(stepper.result.x, ns["x"])
+    np.testing.assert_array_equal(stepper.result.w, ns["W"][:, :1])  # one filter first
+    prose = "".join("".join(c["source"]) for c in json.loads(
+        (NOTEBOOKS / "02_multi_channel.ipynb").read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "markdown")
+    found = re.findall(r"filter 0 at pixel \((\d+), (\d+)\), step (\d+), gives (\d+\.\d+)", prose)
+    assert len(found) == 1, "02 should say which step of the stepper is its worked pixel"
+    i, j, step, z = found[0]
+    stepper.controls["position"].value = int(step)
+    assert stepper.result.pixel == (int(i), int(j)) and stepper.result.filter == 0
+    assert stepper.result.z[0] == pytest.approx(float(z), abs=5e-4)
+    assert f"<b>{z}</b>" in stepper.text.value
