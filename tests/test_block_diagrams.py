@@ -16,7 +16,6 @@ gids (``box{k}-height``, ``caption{k}`` ...), never through pixels:
 
 from __future__ import annotations
 
-import ast
 import functools
 import itertools
 import json
@@ -31,6 +30,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from onebyone import cost, viz
+from test_notebooks import _run
 
 ROOT = Path(__file__).resolve().parent.parent
 NB07 = ROOT / "notebooks" / "07_bottlenecks.ipynb"
@@ -55,14 +55,9 @@ def _source(path: Path, cell_id: str) -> str:
 
 
 def _run_cell(code: str, namespace: dict, name: str) -> object:
-    """Run ``code`` as a notebook cell: the value of its last statement if an expression."""
-    code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith("%"))
-    tree = ast.parse(code)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    exec(compile(tree, name, "exec"), namespace)
-    if last is not None:
-        return eval(compile(ast.Expression(last.value), name, "eval"), namespace)
-    return None
+    """Run ``code`` as a notebook cell, its magics left out (test_notebooks._run)."""
+    return _run("\n".join(line for line in code.splitlines()
+                          if not line.lstrip().startswith("%")), namespace, name)
 
 
 @functools.cache
