@@ -10,7 +10,8 @@
 2. conv2d on Inception's 5×5 branch, against PyTorch, and the 1×1 bottleneck's speedup.
 3. Widget redraw: every explorer at its largest setting, kernel side: the callback
    (recompute, draw) plus rendering the PNG shown in the browser.
-4. Executing the course, against as many empty notebooks (the kernel start-up).
+4. Executing the course, against an empty notebook (the kernel start-up); 09's training
+   cell alone (the NIN on the handwritten digits) and the test accuracy it reaches.
 5. ``import onebyone`` beyond numpy and matplotlib.
 6. With ``--browser`` (needs Chromium): the browser suite on notebooks 01 to 03, which
    measures in JupyterLab the time from a slider's key press to the new picture and

@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from matplotlib.figure import Figure
 
-from onebyone import cost, data, exercises, ops, timing, viz, widgets
+from onebyone import cost, data, exercises, nin, ops, timing, viz, widgets
 
-MODULES = (ops, cost, data, viz, widgets, exercises, timing)
+MODULES = (ops, cost, data, nin, viz, widgets, exercises, timing)
 
 
 def V(*shape: int) -> np.ndarray:  # a valid real array of this shape
@@ -73,6 +73,23 @@ def _arrays_read_only(kwargs: dict) -> dict:
 
 QUESTION = exercises.Question("?", ["a", "b"], 0, "a.")
 COST = cost.bottleneck_cost(28, 28, 192, 5, 32, 16)
+# nin: the notebook's blocks, and a tiny net with 4 images of 4x4x1 and 3 classes to train
+BLOCKS = [[16, 16, 16], [16, 16, 10]]
+BAD_BLOCKS = [None, [], "abc", b"ab", [16, 10], np.array([[16, 10]]), [[]], [[16, 16], []],
+              [[16, "10"]], [[16, 2.5, 10]], [[16, True, 10]], [[16, 0, 10]], [[16, -1, 10]],
+              [[16, 16, 16], [16, 16, 12]],  # with head="gap" the last width is n_classes
+              [[16, 10]] * 5]  # pools 4 times: too often for 8x8 images
+BAD_IMAGE_SHAPES = [None, [8, 8, 1], "881", (8, 8), (8, 8, 1, 1), (8, 0, 1), (8, -8, 1),
+                    (8, 8.0, 1), (8, True, 1), (1, 1, 1)]  # (1, 1, 1): too small to pool
+NET = nin.digit_net([[4], [4, 3]], n_classes=3, image_shape=(4, 4, 1))
+IMAGES, LABELS = V(4, 4, 4, 1), np.array([0, 1, 2, 1])
+BAD_NIN_LABELS = [np.array([0.0, 1.0, 2.0, 1.0]), np.array([0, 1, 3, 1]), np.array([0, -1, 2, 1]),
+                  np.array([0, 1, 2]), np.array([0, 1, 2, 1, 0]), np.array([[0, 1, 2, 1]]),
+                  np.array([0, 1, 2, 1], np.uint64) + 10**18]
+BAD_NIN_IMAGES = [np.full((4, 4, 4, 1), np.nan), np.full((4, 4, 4, 1), np.inf),
+                  V(4, 4, 4, 3),  # 3 channels for a network that reads 1
+                  V(4, 1, 1, 1),  # too small to pool
+                  V(5, 4, 4, 1), V(4, 4, 1)]
 CASES = [
     Case(ops.conv1x1, dict(x=V(6, 6, 4), w=V(4, 3), b=V(3)),
          bad=dict(w=[V(5, 3), V(3, 3, 4, 3)], b=[V(2)])),
@@ -94,6 +111,27 @@ CASES = [
     Case(ops.relu, dict(z=V(6, 6, 4)), any_ndim=True),
     Case(ops.relu_backward, dict(z=V(6, 6, 4), da=V(6, 6, 4)), bad=dict(da=[V(6, 6, 3)]),
          any_ndim=True),
+    # a stride, pad, f or w that does not fit the upstream gradient: its message names dz
+    # (or da) and the expected shape, and writes the call out, "conv2d(x, w, b, stride=2,
+    # pad=1)", so it names the argument too
+    Case(ops.conv2d_backward, dict(x=V(6, 6, 4), w=V(3, 3, 4, 2), dz=V(6, 6, 2), stride=1, pad=1),
+         bad=dict(x=[V(6, 6, 3), V(5, 6, 4), V(2, 6, 6, 4)],
+                  w=[V(3, 2, 4, 2), V(3, 3, 5, 2), V(9, 9, 4, 2), V(5, 5, 4, 2), V(3, 3, 4, 3)],
+                  dz=[V(6, 6, 3), V(5, 6, 2), V(4, 4, 2), V(1, 6, 6, 2), V(6, 6)],
+                  stride=[*BAD_COUNTS, 2], pad=[*BAD_NON_NEGATIVE, 0, 2])),
+    Case(ops.pool2d_backward, dict(x=V(6, 6, 4), da=V(3, 3, 4), f=2, stride=2, mode="max"),
+         bad=dict(x=[V(6, 6, 3), V(8, 8, 4), V(2, 6, 6, 4)],
+                  da=[V(3, 3, 3), V(2, 3, 4), V(6, 6, 4), V(1, 3, 3, 4), V(3, 3)],
+                  f=[*BAD_COUNTS, 7, 3], stride=[*BAD_COUNTS, 1, 3],
+                  mode=[None, "median", "Max", "avg", 1])),
+    Case(ops.global_average_pool_backward, dict(x=V(6, 6, 4), ds=V(4)),
+         bad=dict(x=[V(6, 6, 3), V(2, 6, 6, 4)], ds=[V(3), V(1, 4), V(6, 6, 4)])),
+    Case(ops.softmax_cross_entropy, dict(scores=V(4, 3), labels=np.array([0, 2, 1, 2])),
+         bad=dict(scores=[np.full((4, 3), np.nan), np.full((4, 3), np.inf), V(5, 3), V(3, 3),
+                          V(4, 2), np.full((4, 3), -np.inf)],
+                  labels=[np.array([0.0, 2.0, 1.0, 2.0]), np.array([0, 3, 1, 2]),
+                          np.array([0, -1, 1, 2]), np.array([0, 2]), np.array([0, 2, 1, 2, 0]),
+                          np.array([[0, 2, 1, 2]]), np.array([0, 2, 1, 2], np.uint64) + 10**18])),
     Case(cost.conv_params, dict(f=1, n_C=192, n_F=32, bias=True),
          bad=dict(f=BAD_COUNTS, n_C=BAD_COUNTS, n_F=BAD_COUNTS, bias=[None, 1, "yes"])),
     Case(cost.conv_multiplies, dict(n_H=28, n_W=28, f=1, n_C=192, n_F=32),
@@ -116,6 +154,27 @@ CASES = [
     Case(data.xnor_colours, dict(n_H=4, n_W=4, seed=0),
          bad=dict(n_H=[*BAD_COUNTS, 10**9], n_W=BAD_COUNTS, seed=BAD_NON_NEGATIVE)),
     Case(data.photo, dict(max_size=32), bad=dict(max_size=[2.5, "3", True, 0, -1])),
+    Case(data.digits, {}),
+    Case(nin.digit_net, dict(blocks=BLOCKS, head="gap", n_classes=10, image_shape=(8, 8, 1),
+                             seed=0),
+         bad=dict(blocks=[*BAD_BLOCKS, [[100_000, 100_000, 10]]],  # 10^10 parameters
+                  head=[None, "GAP", "avg", "", 1, ["gap"]], n_classes=[*BAD_COUNTS, 12],
+                  image_shape=BAD_IMAGE_SHAPES, seed=BAD_NON_NEGATIVE)),
+    Case(nin.count_params, dict(blocks=BLOCKS, head="gap", n_classes=10, image_shape=(8, 8, 1)),
+         bad=dict(blocks=BAD_BLOCKS, head=[None, "GAP", "avg", "", 1, ["gap"]],
+                  n_classes=[*BAD_COUNTS, 12], image_shape=BAD_IMAGE_SHAPES)),
+    Case(nin.train, dict(net=NET, images=IMAGES, labels=LABELS, validation=(IMAGES, LABELS),
+                         epochs=1, batch_size=2, learning_rate=0.01, seed=0, on_epoch=None),
+         bad=dict(net=[None, "net", [NET], NET.layers], images=BAD_NIN_IMAGES,
+                  labels=BAD_NIN_LABELS,
+                  validation=[None, [IMAGES, LABELS], (IMAGES,), (IMAGES, LABELS, LABELS),
+                              (IMAGES, BAD_NIN_LABELS[0]), (IMAGES, BAD_NIN_LABELS[1]),
+                              (BAD_NIN_IMAGES[0], LABELS), (BAD_NIN_IMAGES[2], LABELS)],
+                  epochs=BAD_COUNTS, batch_size=BAD_COUNTS,
+                  learning_rate=[*BAD_REALS, 0.0, 1.0, 2.0, -0.01, float("nan")],
+                  seed=BAD_NON_NEGATIVE, on_epoch=[3, "print", [print]])),
+    Case(nin.accuracy, dict(net=NET, images=IMAGES, labels=LABELS),
+         bad=dict(net=[None, "net", [NET]], images=BAD_NIN_IMAGES, labels=BAD_NIN_LABELS)),
     Case(viz.heatmap, dict(matrices=(V(3, 3),), titles=["a"], fmt="{:.1f}"),
          bad=dict(titles=[["a", "b"], "a"], fmt=[2])),
     Case(viz.montage_grid, dict(volume=V(4, 4, 3), ncols=2), bad=dict(ncols=BAD_COUNTS[1:])),
@@ -135,6 +194,17 @@ CASES = [
          bad=dict(titles=[["a"]])),
     Case(viz.loss_curve, dict(losses=(V(5),), labels=["a"], title="t"),
          bad=dict(labels=[["a", "b"]]), skip=("title",)),
+    Case(viz.training_curves, dict(loss=np.array([2.0, 1.0]),
+                                   validation_accuracy=np.array([0.5, 0.9])),
+         bad=dict(validation_accuracy=[np.array([0.5]), np.array([0.5, 1.5])])),
+    Case(viz.digit_grid, dict(images=np.zeros((3, 8, 8)), titles=["a", "b", "c"], ncols=2),
+         bad=dict(images=[np.zeros((3, 8, 8, 2))], titles=[["a"], "abc", [1, 2, 3]])),
+    Case(viz.class_maps, dict(images=np.zeros((2, 8, 8, 1)), maps=V(2, 4, 4, 10),
+                              labels=np.array([1, 2])),
+         bad=dict(maps=[V(3, 4, 4, 10), np.full((2, 4, 4, 10), np.nan)],
+                  labels=[np.array([1, 2, 3])])),
+    Case(viz.confusion, dict(matrix=np.eye(3, dtype=int)),
+         bad=dict(matrix=[np.zeros((2, 3), int), np.eye(3), -np.eye(3, dtype=int)])),
     Case(viz.decision_maps, dict(maps=(np.full((4, 4), 0.5),), titles=["a"],
                                  points=V(3, 2) / 2 + 0.5, labels=np.array([0, 1, 1])),
          bad=dict(titles=[["a", "b"]], labels=[np.array([0, 1]), np.array([0, 1, 2])])),

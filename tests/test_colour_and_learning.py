@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from feedback import assert_right, assert_wrong
+from gradients import central_difference
 from onebyone import data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
 from test_dense_and_nin import notebook
@@ -50,17 +51,6 @@ def volumes(ndim: int, n_C: int) -> st.SearchStrategy:
     """Small float64 volumes of ``ndim`` dimensions with ``n_C`` channels."""
     sizes = st.tuples(*[st.integers(1, 3)] * (ndim - 1))
     return sizes.flatmap(lambda s: hnp.arrays(np.float64, (*s, n_C), elements=FINITE))
-
-
-def central_difference(loss, array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """d loss / d array, one entry at a time: (loss(a + eps) - loss(a - eps)) / 2 eps."""
-    grad = np.zeros_like(array, dtype=np.float64)
-    for index in np.ndindex(array.shape):
-        up, down = array.astype(np.float64), array.astype(np.float64)
-        up[index] += eps
-        down[index] -= eps
-        grad[index] = (loss(up) - loss(down)) / (2 * eps)
-    return grad
 
 
 def naive_conv1x1(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:

@@ -526,7 +526,8 @@ class TestCheckDenseAndConvParams:
 
 CHECKS = [exercises.check_photo_shape, exercises.check_single_channel,
           exercises.check_param_count, exercises.check_pixel_output,
-          exercises.check_sum_rule_counterexample, exercises.check_dense_and_conv_params]
+          exercises.check_sum_rule_counterexample, exercises.check_dense_and_conv_params,
+          exercises.check_nin_params]
 
 ODD_ANSWERS = [
     None, 0, -1, 1.5, float("nan"), float("inf"), 1j, True, "", "abc", b"bytes", [], [1, 2],
@@ -592,3 +593,91 @@ class TestCheckTinyNinShapes:
     ])
     def test_wrong(self, answer, hints):
         assert_wrong(exercises.check_tiny_nin_shapes(answer), *hints)
+
+
+class TestCheckNinParams:
+    # the notebook's NIN on 8×8×1 digits, GAP head; conv f×f from n_C to n_F: f·f·n_C·n_F + n_F
+    #   block 1: 3×3 1 → 16: 160, 1×1 16 → 16: 272, 1×1 16 → 16: 272
+    #   block 2: 3×3 16 → 16: 2,320, 1×1 16 → 16: 272, 1×1 16 → 10: 170    total 3,466
+    # deeper: one more 1×1 16 → 16 in block 2: 3,466 + 272 = 3,738
+    # wider: block 1's 1×1 layers 16 → 32 (544) and 32 → 32 (1,056), and block 2's 3×3
+    #   now reads 32 channels: 9·32·16 + 16 = 4,624: 160 + 544 + 1,056 + 4,624 + 272 + 170
+    RIGHT = (3_738, 6_826)
+    BIASES = (16 + 16 + 16 + 16 + 16 + 16 + 10, 16 + 32 + 32 + 16 + 16 + 10)
+
+    def test_numbers_by_hand(self):
+        assert 160 + 544 + 1_056 + 4_624 + 272 + 170 == self.RIGHT[1]
+        assert exercises.NIN_EXERCISE == {"nin": [[16, 16, 16], [16, 16, 10]],
+                                          "deeper": [[16, 16, 16], [16, 16, 16, 10]],
+                                          "wider": [[16, 32, 32], [16, 16, 10]]}
+
+    @pytest.mark.parametrize("answer", [(3_738, 6_826), [3_738, 6_826],
+                                        (np.int64(3_738), np.int64(6_826)), (3_738.0, 6_826.0)])
+    def test_right(self, answer):
+        feedback = exercises.check_nin_params(answer)
+        assert_right(feedback)
+        for words in ("3,738", "6,826", "272", "4,624", "2,320", "layer after"):
+            assert words in feedback.message
+
+    def test_the_notebook_solution(self):
+        from onebyone import nin
+
+        assert_right(exercises.check_nin_params(
+            (nin.count_params([[16, 16, 16], [16, 16, 16, 10]]),
+             nin.digit_net([[16, 32, 32], [16, 16, 10]]).n_params)))
+
+    def test_stub_of_the_notebook(self):
+        assert_wrong(exercises.check_nin_params((None, None)), "whole number", "None")
+
+    def test_swapped(self):
+        assert_wrong(exercises.check_nin_params(self.RIGHT[::-1]), "swapped", "deeper")
+
+    @pytest.mark.parametrize("answer", [
+        (3_738 - 106, 6_826 - 122),  # both
+        (3_738 - 106, 6_826),
+        (3_738, 6_826 - 122)])
+    def test_weights_only(self, answer):
+        assert self.BIASES == (106, 122)
+        assert_wrong(exercises.check_nin_params(answer), "weights only", "bias")
+
+    def test_extra_layer_counted_as_3x3(self):
+        assert_wrong(exercises.check_nin_params((3_466 + 9 * 16 * 16 + 16, 6_826)),
+                     "deeper network", "1×1", "272", "2,320")
+
+    def test_deeper_is_the_notebooks_network(self):
+        assert_wrong(exercises.check_nin_params((3_466, 6_826)), "deeper", "3,466",
+                     "without the extra layer")
+
+    def test_deeper_is_the_extra_layer_alone(self):
+        assert_wrong(exercises.check_nin_params((272, 6_826)), "extra layer alone")
+
+    def test_wider_forgets_the_next_3x3_convolution(self):
+        forgotten = 6_826 - 4_624 + 2_320
+        assert forgotten == 4_522
+        assert_wrong(exercises.check_nin_params((3_738, forgotten)), "deeper network is right",
+                     "next block's 3×3", "reads 32", "4,624", "2,320")
+
+    def test_wider_is_the_notebooks_network(self):
+        assert_wrong(exercises.check_nin_params((3_738, 3_466)), "deeper network is right",
+                     "3,466", "32 wide")
+
+    @pytest.mark.parametrize(("answer", "hints"), [
+        ((0, 0), ("deeper network", "not it", "3,466")),
+        ((3_738.5, 6_826), ("deeper network", "not it")),
+        ((float("nan"), 6_826), ("deeper network", "not it")),
+        ((-3_738, -6_826), ("deeper network", "not it")),
+        ((3_738, 5_000), ("deeper network is right", "5000 is not it", "from 32 channels")),
+        ((3_738, float("nan")), ("deeper network is right", "not it")),
+    ])
+    def test_other_numbers(self, answer, hints):
+        assert_wrong(exercises.check_nin_params(answer), *hints)
+
+    @pytest.mark.parametrize(("answer", "words"), [
+        (None, "two numbers"), (3_738, "two numbers"), ((3_738,), "two numbers"),
+        ((1, 2, 3), "two numbers"), ({"deeper": 3_738, "wider": 6_826}, "two numbers"),
+        (np.array([3_738, 6_826]), "two numbers"), ("3738, 6826", "two numbers"),
+        (("3738", "6826"), "whole number"), ((True, False), "whole number"),
+        ((3_738, None), "whole number"), ((3_738, 1j), "whole number"),
+    ])
+    def test_not_two_numbers(self, answer, words):
+        assert_wrong(exercises.check_nin_params(answer), words)

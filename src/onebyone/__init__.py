@@ -3,11 +3,14 @@
 Submodules
 ----------
 ops        conv1x1, conv1x1_loops, conv2d, relu, fiber_dot, pool2d, global_average_pool,
-           and the backward passes conv1x1_backward, relu_backward
+           softmax_cross_entropy, and the backward passes conv1x1_backward, relu_backward,
+           conv2d_backward, pool2d_backward, global_average_pool_backward
 data       SEED_MATRIX (the lecture's 6x6 matrix), random_volume, random_filters,
            photo (a real RGB photo shipped with matplotlib), feature_volume, xnor_colours
 cost       conv_params, conv_multiplies, dense_params, bottleneck_cost,
            depthwise_separable_cost
+nin        a Network in Network trained in numpy: digit_net, count_params, train, accuracy
+           (imports threadpoolctl: loaded on first use)
 viz        plots returning matplotlib Figures
 widgets    interactive explorers and quizzes (imports ipywidgets: loaded on first use)
 exercises  instant checks for the exercises, and quiz questions
@@ -23,16 +26,18 @@ from onebyone import cost, data, ops, timing
 from onebyone._environment import check_environment
 
 if TYPE_CHECKING:
-    from onebyone import exercises, viz, widgets
+    from onebyone import exercises, nin, viz, widgets
 
-__all__ = ["check_environment", "cost", "data", "exercises", "ops", "timing", "viz", "widgets"]
+__all__ = ["check_environment", "cost", "data", "exercises", "nin", "ops", "timing", "viz",
+           "widgets"]
 __version__ = "0.1.0"
 
-_LAZY = {"viz", "widgets", "exercises"}
+_LAZY = {"viz", "widgets", "exercises", "nin"}
 
 
 def __getattr__(name: str) -> object:
-    # viz and widgets pull in matplotlib and ipywidgets: load them only when used
+    # viz, widgets and nin pull in matplotlib, ipywidgets and threadpoolctl: load them
+    # only when used
     if name in _LAZY:
         return importlib.import_module(f"onebyone.{name}")
     raise AttributeError(f"module 'onebyone' has no attribute {name!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 import numpy as np
 
@@ -185,3 +186,45 @@ def xnor_colours(n_H: int, n_W: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     image = np.stack([red_blue[..., 0], green, red_blue[..., 1]], axis=-1)
     labels = (high[..., 0] == high[..., 1]).astype(np.int64)
     return image, labels
+
+
+class Split(NamedTuple):
+    """Images ``(m, 8, 8, 1)`` float32 in [0, 1] and their labels ``(m,)``, 0 to 9."""
+
+    images: np.ndarray
+    labels: np.ndarray
+
+
+class Digits(NamedTuple):
+    """The handwritten digits, split three ways (see :func:`digits`)."""
+
+    train: Split
+    validation: Split
+    test: Split
+
+
+DIGITS_TEST_SIZE, DIGITS_VALIDATION_SIZE = 450, 270
+
+
+def digits() -> Digits:
+    """The 1,797 handwritten digits of scikit-learn's ``load_digits`` (8 x 8, grey levels
+    0 to 16, from the UCI "Optical Recognition of Handwritten Digits" data), shipped in
+    the scikit-learn package: no download.
+
+    Split with scikit-learn's ``train_test_split``, stratified (each digit in the same
+    proportion in every part) and seeded, so always the same: 450 test images, kept out
+    of every choice made while training; of the other 1,347, 270 for validation (to
+    choose the epochs and learning rate) and 1,077 to train on. Grey levels are divided
+    by 16.
+    """
+    from sklearn.datasets import load_digits  # imported here: it takes a moment
+    from sklearn.model_selection import train_test_split
+
+    bunch = load_digits()
+    images = (bunch.images / 16).astype(np.float32)[..., np.newaxis]
+    labels = bunch.target.astype(np.int64)
+    rest_x, test_x, rest_y, test_y = train_test_split(
+        images, labels, test_size=DIGITS_TEST_SIZE, stratify=labels, random_state=0)
+    train_x, val_x, train_y, val_y = train_test_split(
+        rest_x, rest_y, test_size=DIGITS_VALIDATION_SIZE, stratify=rest_y, random_state=0)
+    return Digits(Split(train_x, train_y), Split(val_x, val_y), Split(test_x, test_y))

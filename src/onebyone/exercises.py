@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from onebyone import _validate as v
-from onebyone import cost, data, ops
+from onebyone import cost, data, nin, ops
 
 
 @dataclass(frozen=True)
@@ -899,5 +899,79 @@ def check_bottleneck_width(answer: object) -> Feedback:
         raise _Wrong(f"with n_B = {n_B} the bottleneck needs {c.bottleneck_multiplies:,} "
                      f"multiplications, only {c.multiply_ratio:.2f}× fewer than the direct "
                      f"{direct:,}: more than a tenth.")
+
+    return _verdict(check)
+
+
+# -- 09: a Network in Network, deeper or wider -----------------------------------------
+
+NIN_EXERCISE = {"nin": [[16, 16, 16], [16, 16, 10]],
+                "deeper": [[16, 16, 16], [16, 16, 16, 10]],
+                "wider": [[16, 32, 32], [16, 16, 10]]}
+"""Notebook 09's exercise: the digits NIN (``nin.digit_net(NIN_EXERCISE["nin"])``, GAP head,
+8x8x1 images), made deeper by one more 1x1 layer 16 → 16 in the second block, or wider
+by widening the first block's two 1x1 layers to 32."""
+
+
+def check_nin_params(answer: object) -> Feedback:
+    """Check ``(deeper, wider)``: the parameters of the two networks of ``NIN_EXERCISE``,
+    as ``nin.count_params`` counts them (weights and biases)."""
+    nets = NIN_EXERCISE
+    base = nin.count_params(nets["nin"])
+    expected = (nin.count_params(nets["deeper"]), nin.count_params(nets["wider"]))
+    # every filter has one bias: a network's biases are the sum of its widths
+    weights_only = tuple(n - sum(map(sum, nets[name]))
+                         for n, name in zip(expected, ("deeper", "wider"), strict=True))
+    n_C = nets["nin"][1][0]  # the width of the extra 1x1 layer, and of what it reads
+    extra = cost.conv_params(1, n_C, n_C)
+    extra_as_3x3 = cost.conv_params(3, n_C, n_C)
+    narrow_in, wide_in = nets["nin"][0][-1], nets["wider"][0][-1]
+    next_narrow = cost.conv_params(3, narrow_in, nets["nin"][1][0])
+    next_wide = cost.conv_params(3, wide_in, nets["wider"][1][0])
+    next_forgotten = expected[1] - next_wide + next_narrow
+
+    def check() -> str:
+        deeper, wider = _two_counts(answer, "(deeper, wider): the parameters of the deeper "
+                                    "network, then of the wider one", expected,
+                                    "the deeper network")
+        if (deeper, wider) == expected:
+            growth = expected[1] - base
+            return (f"{expected[0]:,} and {expected[1]:,}: the extra 1×1 layer adds only "
+                    f"{n_C}·{n_C}+{n_C} = {extra} parameters, while widening the first block "
+                    f"adds {growth:,}, most of them ({next_wide - next_narrow:,}) in the layer "
+                    f"after: "
+                    f"the next block's 3×3 convolution now reads {wide_in} channels, "
+                    f"9·{wide_in}·{n_C}+{n_C} = {next_wide:,} parameters instead of "
+                    f"{next_narrow:,}.")
+        if deeper == weights_only[0] or wider == weights_only[1]:
+            raise _Wrong("that counts the weights only: each filter also has one bias.")
+        if deeper != expected[0]:
+            if deeper == base + extra_as_3x3:
+                raise _Wrong(f"the deeper network: the extra layer is a 1×1 convolution, "
+                             f"{n_C} → {n_C}: 1·1·{n_C}·{n_C}+{n_C} = {extra} parameters, not "
+                             f"3·3·{n_C}·{n_C}+{n_C} = {extra_as_3x3:,}.")
+            if deeper == base:
+                raise _Wrong(f"the deeper network: {base:,} is the notebook's network, "
+                             "without the extra layer.")
+            if deeper == extra:
+                raise _Wrong(f"the deeper network: {extra} is the extra layer alone; give the "
+                             "whole network's parameters.")
+            raise _Wrong(f"the deeper network: {deeper} is not it. It is the notebook's "
+                         f"network, {base:,} parameters, plus one 1×1 layer from {n_C} "
+                         f"channels to {n_C}.")
+        if wider == next_forgotten:
+            raise _Wrong(f"the deeper network is right. The wider one: the first block's last "
+                         f"layer now gives {wide_in} channels, so the next block's 3×3 "
+                         f"convolution reads {wide_in}, not {narrow_in}: "
+                         f"9·{wide_in}·{n_C}+{n_C} = {next_wide:,} parameters instead of "
+                         f"{next_narrow:,}.")
+        if wider == base:
+            raise _Wrong(f"the deeper network is right. The wider one: {base:,} is the "
+                         "notebook's network; count it again with the first block's 1×1 "
+                         f"layers {wide_in} wide.")
+        raise _Wrong(f"the deeper network is right. The wider one: {wider} is not it. Count "
+                     f"each layer with its new widths: 1 → {nets['wider'][0][0]} (3×3), then "
+                     f"1×1 layers to {wide_in} and {wide_in}, and the next block's 3×3 "
+                     f"convolution from {wide_in} channels.")
 
     return _verdict(check)

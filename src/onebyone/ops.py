@@ -162,39 +162,61 @@ def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None,
         with ``n_H_out = (n_H + 2*pad - f) // stride + 1`` (likewise for width).
         dtype rules, NaN and inf as in :func:`conv1x1`.
     """
+    x, w, stride, pad = _conv2d_arguments(x, w, stride, pad)
+    b = _bias(b, w.shape[3])
+    f, n_F = w.shape[0], w.shape[3]
+    n_H_out, n_W_out = _conv2d_output_size(x, f, stride, pad)
+    dtype = v.float_dtype(x, w, b)
+
+    batch = _padded_batch(x, dtype, pad)
+    w = w.astype(dtype, copy=False)
+    out = np.zeros((batch.shape[0], n_H_out, n_W_out, n_F), dtype=dtype)
+    for di in range(f):
+        for dj in range(f):
+            # every output pixel's input at offset (di, dj) of its window, all at once
+            out += batch[_offset(di, dj, n_H_out, n_W_out, stride)] @ w[di, dj]
+    if b is not None:
+        out += b.astype(dtype, copy=False)
+    return out if x.ndim == 4 else out[0]
+
+
+def _conv2d_arguments(x: object, w: object, stride: object, pad: object
+                      ) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Check the arguments :func:`conv2d` and :func:`conv2d_backward` share."""
     x = _volume(x)
     w = v.real_array("w", w, ndim=(4,), layout="(f, f, n_C, n_F)")
     if w.shape[0] != w.shape[1]:
         raise ValueError(f"w must have square f x f filters, got shape {v.shape_str(w.shape)}")
     _check_channels(w.shape[2], x)
-    b = _bias(b, w.shape[3])
-    f, n_F = w.shape[0], w.shape[3]
     stride = v.integer("stride", stride)
     pad = v.integer("pad", pad, minimum=0)
     padded = (x.shape[-3] + 2 * pad, x.shape[-2] + 2 * pad)
-    if f > min(padded):
-        raise ValueError(f"w has {f}x{f} filters, larger than x padded by pad={pad}: "
-                         f"{padded[0]}x{padded[1]}")
-    n_H_out = conv_output_size(x.shape[-3], f, stride, pad)
-    n_W_out = conv_output_size(x.shape[-2], f, stride, pad)
-    dtype = v.float_dtype(x, w, b)
+    if w.shape[0] > min(padded):
+        raise ValueError(f"w has {w.shape[0]}x{w.shape[0]} filters, larger than x padded by "
+                         f"pad={pad}: {padded[0]}x{padded[1]}")
+    return x, w, stride, pad
 
+
+def _conv2d_output_size(x: np.ndarray, f: int, stride: int, pad: int) -> tuple[int, int]:
+    return (conv_output_size(x.shape[-3], f, stride, pad),
+            conv_output_size(x.shape[-2], f, stride, pad))
+
+
+def _padded_batch(x: np.ndarray, dtype: np.dtype, pad: int) -> np.ndarray:
+    """``x`` as a batch ``(m, n_H, n_W, n_C)`` in ``dtype``, with ``pad`` zeros around."""
     batch = (x if x.ndim == 4 else x[np.newaxis]).astype(dtype, copy=False)
     if pad:
         batch = np.pad(batch, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
-    w = w.astype(dtype, copy=False)
-    out = np.zeros((batch.shape[0], n_H_out, n_W_out, n_F), dtype=dtype)
-    # extent of the strided slices that pick one window offset for every output pixel
+    return batch
+
+
+def _offset(di: int, dj: int, n_H_out: int, n_W_out: int, stride: int) -> tuple[slice, ...]:
+    """Index of the input value at offset ``(di, dj)`` of every output pixel's window,
+    in a batch ``(m, n_H, n_W, n_C)``: strided slices, so a view, never a copy."""
     rows = stride * (n_H_out - 1) + 1
     cols = stride * (n_W_out - 1) + 1
-    for di in range(f):
-        for dj in range(f):
-            # every output pixel's input at offset (di, dj) of its window, all at once
-            window = batch[:, di:di + rows:stride, dj:dj + cols:stride, :]
-            out += window @ w[di, dj]
-    if b is not None:
-        out += b.astype(dtype, copy=False)
-    return out if x.ndim == 4 else out[0]
+    return (slice(None), slice(di, di + rows, stride), slice(dj, dj + cols, stride),
+            slice(None))
 
 
 class FiberDot(NamedTuple):
@@ -298,6 +320,23 @@ def pool2d(x: np.ndarray, f: int = 2, stride: int = 2, mode: str = "max") -> np.
         makes that output NaN in both modes; inf propagates as in numpy (a window
         holding both +inf and -inf averages to NaN, without a warning).
     """
+    x, f, stride, mode, (n_H_out, n_W_out) = _pool_arguments(x, f, stride, mode)
+    batch = _padded_batch(x, v.float_dtype(x), 0)
+    out = batch[_offset(0, 0, n_H_out, n_W_out, stride)].copy()  # a copy: never a view of x
+    combine = np.maximum if mode == "max" else np.add
+    for di in range(f):
+        for dj in range(f):
+            if di or dj:
+                combine(out, batch[_offset(di, dj, n_H_out, n_W_out, stride)], out=out)
+    if mode == "average":
+        out /= f * f
+    return out if x.ndim == 4 else out[0]
+
+
+def _pool_arguments(x: object, f: object, stride: object, mode: object
+                    ) -> tuple[np.ndarray, int, int, str, tuple[int, int]]:
+    """Check the arguments :func:`pool2d` and :func:`pool2d_backward` share; add the
+    output's height and width."""
     x = _volume(x)
     f = v.integer("f", f)
     stride = v.integer("stride", stride)
@@ -309,21 +348,7 @@ def pool2d(x: np.ndarray, f: int = 2, stride: int = 2, mode: str = "max") -> np.
     if f > min(n_H, n_W):
         raise ValueError(f"f must be at most the height and width of x, got f={f} for x of "
                          f"shape {v.shape_str(x.shape)}")
-    n_H_out = (n_H - f) // stride + 1
-    n_W_out = (n_W - f) // stride + 1
-    # extent of the strided slices that pick one window offset for every output pixel
-    rows = stride * (n_H_out - 1) + 1
-    cols = stride * (n_W_out - 1) + 1
-    batch = x.astype(v.float_dtype(x), copy=False)
-    out = batch[..., 0:rows:stride, 0:cols:stride, :].copy()  # a copy: never a view of x
-    combine = np.maximum if mode == "max" else np.add
-    for di in range(f):
-        for dj in range(f):
-            if di or dj:
-                combine(out, batch[..., di:di + rows:stride, dj:dj + cols:stride, :], out=out)
-    if mode == "average":
-        out /= f * f
-    return out
+    return x, f, stride, mode, ((n_H - f) // stride + 1, (n_W - f) // stride + 1)
 
 
 # -- 06: backward passes (gradients for learning) ------------------------------------
@@ -402,3 +427,199 @@ def relu_backward(z: np.ndarray, da: np.ndarray) -> np.ndarray:
     dz = np.where(z > 0, da, 0).astype(dtype)
     # NaN > 0 is False: without this, a NaN in z would silently give a gradient of 0
     return np.asarray(np.where(np.isnan(z), np.nan, dz).astype(dtype))
+
+
+# -- 09: backward passes for training a NIN ------------------------------------------
+
+class Conv2dGradients(NamedTuple):
+    """The gradients of a loss with respect to the inputs of :func:`conv2d`."""
+
+    dx: np.ndarray
+    """∂L/∂x, the shape of ``x``"""
+    dw: np.ndarray
+    """∂L/∂w, the shape of ``w``, ``(f, f, n_C, n_F)``"""
+    db: np.ndarray
+    """∂L/∂b, shape ``(n_F,)``"""
+
+
+def _upstream(name: str, grad: object, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """Check a gradient ``∂L/∂(output)``: a real array with the output's shape."""
+    # no ndim check of its own: a wrong number of dimensions is a wrong shape, and the
+    # message below names the shape expected
+    grad = v.real_array(name, grad)
+    if grad.shape != shape:
+        raise ValueError(f"{name} must have the shape of {what}, {v.shape_str(shape)}, "
+                         f"got shape {v.shape_str(grad.shape)}")
+    return grad
+
+
+@v.propagates_nonfinite
+def conv2d_backward(x: np.ndarray, w: np.ndarray, dz: np.ndarray,
+                    stride: int = 1, pad: int = 0) -> Conv2dGradients:
+    """Backward pass of ``z = conv2d(x, w, b, stride, pad)``: from ``dz = ∂L/∂z`` to
+    ``(dx, dw, db)``.
+
+    im2col, one filter offset at a time, as :func:`conv2d` computes the forward pass:
+    at the offset ``(di, dj)``, the input values that the output pixels read there form
+    a ``(pixels, n_C)`` matrix ``X``, and ``z += X @ w[di, dj]``. So ``dw[di, dj] = X.T @
+    D`` with ``D = dz.reshape(-1, n_F)`` (a sum over all pixels and images), and ``D @
+    w[di, dj].T`` is added back to the input values it came from; what lands on the
+    padding is dropped. ``db = D.sum(axis=0)``. The bias itself is not needed.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(n_H, n_W, n_C)`` or ``(m, n_H, n_W, n_C)``, the layer's input
+    w : ndarray, shape ``(f, f, n_C, n_F)``
+    dz : ndarray, the shape of ``z``: ``(..., n_H_out, n_W_out, n_F)``
+    stride, pad : int, as given to :func:`conv2d`
+
+    Returns
+    -------
+    Conv2dGradients
+        ``(dx, dw, db)`` with the shapes of ``x``, ``w`` and ``(n_F,)``; dtype rules as in
+        :func:`conv1x1`. NaN and inf propagate as in numpy matrix products.
+    """
+    x, w, stride, pad = _conv2d_arguments(x, w, stride, pad)
+    f, n_C, n_F = w.shape[0], w.shape[2], w.shape[3]
+    n_H_out, n_W_out = _conv2d_output_size(x, f, stride, pad)
+    dz = _upstream("dz", dz, (*x.shape[:-3], n_H_out, n_W_out, n_F),
+                   f"z = conv2d(x, w, b, stride={stride}, pad={pad})")
+    dtype = v.float_dtype(x, w, dz)
+    batch = _padded_batch(x, dtype, pad)
+    grad = _padded_batch(dz, dtype, 0).reshape(-1, n_F)
+    w = w.astype(dtype, copy=False)
+    d_batch = np.zeros_like(batch)
+    dw = np.empty(w.shape, dtype=dtype)
+    for di in range(f):
+        for dj in range(f):
+            at = _offset(di, dj, n_H_out, n_W_out, stride)
+            dw[di, dj] = batch[at].reshape(-1, n_C).T @ grad
+            d_batch[at] += (grad @ w[di, dj].T).reshape(batch[at].shape)
+    dx = d_batch[:, pad:pad + x.shape[-3], pad:pad + x.shape[-2], :]
+    return Conv2dGradients(dx=dx if x.ndim == 4 else dx[0], dw=dw, db=grad.sum(axis=0))
+
+
+@v.propagates_nonfinite
+def pool2d_backward(x: np.ndarray, da: np.ndarray, f: int = 2, stride: int = 2,
+                    mode: str = "max") -> np.ndarray:
+    """Backward pass of ``a = pool2d(x, f, stride, mode)``: from ``da = ∂L/∂a`` to ``∂L/∂x``.
+
+    Max pooling passes each output's gradient to the input value that was the window's
+    maximum (to the first one, in row-major order, if several tie, as PyTorch does);
+    the other values of the window get 0. Average pooling shares it equally among the
+    ``f*f`` values. Where windows overlap (``stride < f``), the shares add up.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(n_H, n_W, n_C)`` or ``(m, n_H, n_W, n_C)``, the layer's input
+    da : ndarray, the shape of ``a``: ``(..., n_H_out, n_W_out, n_C)``
+    f, stride, mode : as given to :func:`pool2d`
+
+    Returns
+    -------
+    ndarray, the shape of ``x``
+        dtype rules as in :func:`conv1x1`. In max mode, a window whose maximum is NaN
+        passes its gradient to its first NaN; NaN and inf in ``da`` pass as numbers.
+    """
+    x, f, stride, mode, (n_H_out, n_W_out) = _pool_arguments(x, f, stride, mode)
+    da = _upstream("da", da, (*x.shape[:-3], n_H_out, n_W_out, x.shape[-1]),
+                   f"a = pool2d(x, f={f}, stride={stride}, mode={mode!r})")
+    dtype = v.float_dtype(x, da)
+    batch = _padded_batch(x, dtype, 0)
+    grad = _padded_batch(da, dtype, 0)
+    dx = np.zeros_like(batch)
+    if mode == "average":
+        for di in range(f):
+            for dj in range(f):
+                dx[_offset(di, dj, n_H_out, n_W_out, stride)] += grad / (f * f)
+    else:
+        pooled = _padded_batch(pool2d(batch, f, stride, mode), dtype, 0)
+        unclaimed = np.ones(pooled.shape, dtype=bool)  # windows whose maximum is not found
+        for di in range(f):
+            for dj in range(f):
+                at = _offset(di, dj, n_H_out, n_W_out, stride)
+                is_max = (batch[at] == pooled) | (np.isnan(batch[at]) & np.isnan(pooled))
+                found = is_max & unclaimed
+                dx[at] += np.where(found, grad, 0)
+                unclaimed &= ~found
+    return dx if x.ndim == 4 else dx[0]
+
+
+@v.propagates_nonfinite
+def global_average_pool_backward(x: np.ndarray, ds: np.ndarray) -> np.ndarray:
+    """Backward pass of ``s = global_average_pool(x)``: from ``ds = ∂L/∂s`` to ``∂L/∂x``.
+
+    Every pixel of channel ``c`` contributed ``1 / (n_H * n_W)`` of ``s[c]``, so each
+    gets ``ds[c] / (n_H * n_W)``.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(n_H, n_W, n_C)`` or ``(m, n_H, n_W, n_C)``, the layer's input
+    ds : ndarray, the shape of ``s``: ``(n_C,)`` or ``(m, n_C)``
+
+    Returns
+    -------
+    ndarray, the shape of ``x``
+        dtype rules as in :func:`conv1x1`; NaN and inf in ``ds`` spread over their maps.
+    """
+    x = _volume(x)
+    ds = _upstream("ds", ds, (*x.shape[:-3], x.shape[-1]), "s = global_average_pool(x)")
+    dtype = v.float_dtype(x, ds)
+    share = ds.astype(dtype, copy=False) / dtype.type(x.shape[-3] * x.shape[-2])
+    return np.broadcast_to(share[..., np.newaxis, np.newaxis, :], x.shape).copy()
+
+
+class CrossEntropy(NamedTuple):
+    """What :func:`softmax_cross_entropy` returns."""
+
+    loss: float
+    """the mean over the batch of ``-log(probability of the right class)``"""
+    probabilities: np.ndarray
+    """softmax of the scores, ``(m, n_classes)``, each row sums to 1"""
+    dscores: np.ndarray
+    """∂loss/∂scores, ``(probabilities - one_hot(labels)) / m``"""
+
+
+def softmax_cross_entropy(scores: np.ndarray, labels: np.ndarray) -> CrossEntropy:
+    """Softmax of class scores and the cross-entropy loss against the right labels.
+
+    ``p = exp(s) / sum(exp(s))`` per image (computed after subtracting each row's
+    maximum, which changes nothing but keeps ``exp`` from overflowing); the loss is the
+    mean of ``-log p[label]``, and its gradient with respect to the scores is ``(p -
+    one_hot(label)) / m``.
+
+    Parameters
+    ----------
+    scores : ndarray, shape ``(m, n_classes)``, finite
+    labels : ndarray of integers, shape ``(m,)``, each in ``0 .. n_classes - 1``
+
+    Returns
+    -------
+    CrossEntropy
+        ``(loss, probabilities, dscores)``, float32 for float32 scores, float64
+        otherwise.
+    """
+    scores = v.real_array("scores", scores, ndim=(2,), layout="(m, n_classes)")
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite, got NaN or inf (did training diverge? "
+                         "try a smaller learning rate)")
+    # before real_array, whose message would offer float dtypes for bool, complex or text
+    if isinstance(labels, np.ndarray) and labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+    labels = v.real_array("labels", labels, ndim=(1,), layout="(m,), one label per row")
+    m, n_classes = scores.shape
+    if labels.shape[0] != m:
+        raise ValueError(f"labels has {labels.shape[0]} values but scores has {m} rows")
+    if labels.min() < 0 or labels.max() >= n_classes:
+        raise ValueError(f"labels must be in 0 .. {n_classes - 1} (scores has {n_classes} "
+                         f"columns), got values from {labels.min()} to {labels.max()}")
+    dtype = v.float_dtype(scores)
+    with np.errstate(over="ignore"):  # a gap over 1.8e308 overflows to -inf: p = 0, right
+        shifted = scores.astype(dtype, copy=False) - scores.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(m)
+    probabilities = np.exp(log_p)
+    dscores = probabilities.copy()
+    dscores[rows, labels] -= 1
+    return CrossEntropy(loss=float(-log_p[rows, labels].mean()),
+                        probabilities=probabilities, dscores=dscores / dtype.type(m))

@@ -1065,3 +1065,189 @@ def _draw_break(ax, gid: str, b: _Box) -> None:
                for ex, ey in ((gx, gy), (hx, hy))]
     ax.add_collection(LineCollection(strokes, colors=[_EDGE], linewidths=1.2, zorder=5,
                                      gid=f"{gid}-break-strokes"))
+
+
+# -- 09: a network trained on handwritten digits --------------------------------------
+
+def training_curves(loss: np.ndarray, validation_accuracy: np.ndarray) -> Figure:
+    """How training went, epoch by epoch: the training loss (log scale) and the share of
+    validation images classified right.
+
+    Parameters
+    ----------
+    loss : ndarray, shape ``(epochs,)``, positive, the mean training loss of each epoch
+    validation_accuracy : ndarray, shape ``(epochs,)``, each in [0, 1]
+
+    Returns
+    -------
+    Figure
+    """
+    loss = v.real_array("loss", loss, ndim=(1,), layout="(epochs,)")
+    accuracy = v.real_array("validation_accuracy", validation_accuracy, ndim=(1,),
+                            layout="(epochs,)")
+    if accuracy.shape != loss.shape:
+        raise ValueError(f"validation_accuracy must have one value per epoch like loss "
+                         f"({loss.shape[0]}), got shape {v.shape_str(accuracy.shape)}")
+    if not (np.isfinite(loss).all() and (loss > 0).all()):
+        raise ValueError("loss must be positive and finite (a cross-entropy), got "
+                         f"values from {np.nanmin(loss)} to {np.nanmax(loss)}")
+    if not (np.isfinite(accuracy).all() and (0 <= accuracy).all() and (accuracy <= 1).all()):
+        raise ValueError("validation_accuracy must hold shares between 0 and 1")
+    epochs = np.arange(1, loss.shape[0] + 1)
+    fig = Figure(figsize=(8.4, 2.9), dpi=DPI)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.17, top=0.88, wspace=0.3)
+    left, right = fig.subplots(1, 2)
+    left.plot(epochs, loss, marker="o", markersize=3)
+    left.set_yscale("log")
+    left.set_title("training loss (cross-entropy)", fontsize=11)
+    right.plot(epochs, 100 * accuracy, marker="o", markersize=3)
+    right.set_ylim(min(90.0, 100 * accuracy.min() - 2), 100.5)
+    right.set_title("validation accuracy (%)", fontsize=11)
+    for ax in (left, right):
+        ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+    return fig
+
+
+def _digit_images(name: str, images: object) -> np.ndarray:
+    """Grey images ``(k, n_H, n_W)`` from ``(k, n_H, n_W)`` or ``(k, n_H, n_W, 1)``."""
+    images = v.real_array(name, images, ndim=(3, 4), layout="(k, n_H, n_W) or (k, n_H, n_W, 1)")
+    if images.ndim == 4:
+        if images.shape[3] != 1:
+            raise ValueError(f"{name} must be grey, one channel, got shape "
+                             f"{v.shape_str(images.shape)}")
+        images = images[..., 0]
+    return images
+
+
+def _titles(titles: object, count: int) -> list[str] | None:
+    if titles is None:
+        return None
+    if isinstance(titles, str) or not isinstance(titles, (list, tuple)) \
+            or len(titles) != count or not all(isinstance(t, str) for t in titles):
+        raise ValueError(f"titles must be a list of {count} strings, got {titles!r}")
+    return list(titles)
+
+
+def digit_grid(images: np.ndarray, titles: list[str] | None = None, ncols: int = 8) -> Figure:
+    """Small grey images in a grid, each with its title (e.g. the label and the guess).
+
+    Parameters
+    ----------
+    images : ndarray, shape ``(k, n_H, n_W)`` or ``(k, n_H, n_W, 1)``, values in [0, 1]
+        drawn from white (0) to black (1), ink on paper as the digits were written
+    titles : list of str, optional, one per image
+    ncols : int, images a row
+
+    Returns
+    -------
+    Figure
+    """
+    images = _digit_images("images", images)
+    titles = _titles(titles, len(images))
+    ncols = min(v.integer("ncols", ncols), len(images))
+    nrows = -(-len(images) // ncols)
+    panel, title_space = 1.0, 0.32 if titles is not None else 0.04
+    fig = Figure(figsize=(panel * ncols + 0.1, (panel + title_space) * nrows), dpi=DPI)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.99,
+                        hspace=title_space / panel + 0.05, wspace=0.08)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for k, ax in enumerate(axes):
+        ax.set_axis_off()
+        if k < len(images):
+            ax.imshow(images[k], cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
+            if titles is not None:
+                ax.set_title(titles[k], fontsize=10)
+    return fig
+
+
+def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figure:
+    """Digits, each next to its class maps: the maps a network with a global-average-
+    pooling head makes before it averages them.
+
+    One row per digit: the digit, then map 0 to map ``n_classes - 1``, all of a row on
+    one colour scale (light is large), so that the maps compare; a map's mean is its
+    class's score. The predicted class's map (the largest mean) is framed and its title
+    marked "← guess"; the row's title says the true label.
+
+    Parameters
+    ----------
+    images : ndarray, shape ``(k, n_H, n_W)`` or ``(k, n_H, n_W, 1)``, values in [0, 1]
+    maps : ndarray, shape ``(k, h, w, n_classes)``, finite
+    labels : ndarray of int, shape ``(k,)``, the true classes
+
+    Returns
+    -------
+    Figure
+    """
+    images = _digit_images("images", images)
+    maps = v.real_array("maps", maps, ndim=(4,), layout="(k, h, w, n_classes)")
+    labels = v.real_array("labels", labels, ndim=(1,), layout="(k,)")
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integers (classes), got dtype {labels.dtype}")
+    if not len(images) == len(maps) == len(labels):
+        raise ValueError(f"images, maps and labels must have one entry per digit, got "
+                         f"{len(images)}, {len(maps)} and {len(labels)}")
+    if not np.isfinite(maps).all():
+        raise ValueError("maps must be finite, got NaN or inf")
+    k, n_classes = len(images), maps.shape[3]
+    panel = 0.78
+    fig = Figure(figsize=(panel * (n_classes + 1) + 0.6, (panel + 0.4) * k + 0.1), dpi=DPI)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.4 / fig.get_figheight(),
+                        hspace=0.55, wspace=0.12)
+    axes = fig.subplots(k, n_classes + 2, squeeze=False,
+                        gridspec_kw={"width_ratios": [1, 0.35] + [1] * n_classes})
+    for row in range(k):
+        scores = maps[row].mean(axis=(0, 1))
+        guess = int(np.argmax(scores))
+        lo, hi = maps[row].min(), maps[row].max()
+        digit, gap, *class_axes = axes[row]
+        digit.imshow(images[row], cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
+        digit.set_title(f"label {int(labels[row])}", fontsize=10, fontweight="bold")
+        for ax in (digit, gap):
+            ax.set_axis_off()
+        for c, ax in enumerate(class_axes):
+            ax.imshow(maps[row, :, :, c], cmap=CMAP, vmin=lo, vmax=hi,
+                      interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            framed = c == guess
+            for spine in ax.spines.values():
+                spine.set_visible(framed)
+                spine.set_linewidth(3)
+                spine.set_color("#d62728")
+            ax.set_title(f"{c} ← guess" if framed else str(c), fontsize=10,
+                         fontweight="bold" if framed else "normal")
+    return fig
+
+
+def confusion(matrix: np.ndarray) -> Figure:
+    """A confusion matrix: how many images of each true class got each predicted class.
+
+    Drawn with scikit-learn's ``ConfusionMatrixDisplay``, counts written in every cell.
+
+    Parameters
+    ----------
+    matrix : ndarray of int, shape ``(n_classes, n_classes)``, ``matrix[i, j]`` counts
+        the images of class ``i`` predicted as ``j`` (as ``sklearn.metrics.
+        confusion_matrix`` returns it)
+
+    Returns
+    -------
+    Figure
+    """
+    from sklearn.metrics import ConfusionMatrixDisplay  # imported here: it takes a moment
+
+    matrix = v.real_array("matrix", matrix, ndim=(2,), layout="(n_classes, n_classes)")
+    if matrix.shape[0] != matrix.shape[1] or matrix.dtype.kind not in "iu" \
+            or (matrix < 0).any():
+        raise ValueError(f"matrix must be a square table of counts (non-negative integers), "
+                         f"got shape {v.shape_str(matrix.shape)} and dtype {matrix.dtype}")
+    fig = Figure(figsize=(4.6, 4.2), dpi=DPI)
+    fig.subplots_adjust(left=0.14, right=0.98, bottom=0.13, top=0.93)
+    ax = fig.add_subplot()
+    ConfusionMatrixDisplay(matrix).plot(ax=ax, colorbar=False, cmap=CMAP)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    return fig
