@@ -50,7 +50,29 @@ def test_the_prose_quotes_the_measured_test_accuracy():
 def test_the_ablation_prose_quotes_the_measured_means():
     (cell,) = [c for c in _cells() if "variants = {" in _source(c)]
     means = dict(re.findall(r"^(.+?)\s{2,}[\d,]+\s+(\d+\.\d)%", _printed(cell), flags=re.M))
-    assert set(means) == {"NIN", "one 1×1 per block", "no 1×1 layer", "fully connected head"}
+    assert set(means) == {"NIN", "one 1×1 per block", "no 1×1 layer", "no 1×1 layer, wider",
+                          "fully connected head"}
     prose = _markdown().split("What three seeds support")[1].split("## Summary")[0]
     for name, mean in means.items():
         assert f"{mean}%" in prose, f"the prose does not quote {name}'s {mean}%"
+
+
+def test_the_ablation_prose_claims_hold_for_every_run():
+    """'no run of one comes near a run of the other', 'every one of its runs is still
+    below every run of the NIN': the stored runs must bear the prose out."""
+    (cell,) = [c for c in _cells() if "variants = {" in _source(c)]
+    runs = {name: [float(a) for a in re.findall(r"(\d+\.\d)%", rest)[1:]]  # [0] is the mean
+            for name, rest in re.findall(r"^(.+?)\s{2,}[\d,]+(.*)$", _printed(cell), flags=re.M)
+            if "%" in rest}  # not the header
+    assert all(len(r) == 3 for r in runs.values()), runs
+    prose = _markdown().split("What three seeds support")[1]
+    assert "every one of its runs is still below every run of the NIN" in prose
+    assert max(runs["no 1×1 layer, wider"]) < min(runs["NIN"])
+    assert max(runs["no 1×1 layer"]) < min(runs["no 1×1 layer, wider"]) < min(runs["NIN"])
+
+
+def test_the_class_map_prose_quotes_the_measured_shares():
+    (cell,) = [c for c in _cells() if "positive[is_guess]" in _source(c)]
+    guess, other = re.search(r"(\d+)% of the guess's map, (\d+)% of each other map",
+                             _printed(cell)).groups()
+    assert f"{guess}% against {other}%" in _markdown()

@@ -96,11 +96,15 @@ def test_class_maps_draw_each_digit_then_its_maps_on_one_scale_and_frame_the_gue
         for c, ax in enumerate(class_axes):
             (image,) = ax.get_images()
             np.testing.assert_array_equal(image.get_array(), maps[row, :, :, c])
-            assert image.get_clim() == (maps[row].min(), maps[row].max())  # shared
+            # one scale per row, centred on 0, clipped at the 98th percentile of |maps|
+            scale = np.percentile(np.abs(maps[row]), 98)
+            assert image.get_clim() == pytest.approx((-scale, scale))
+            assert image.get_cmap().name == viz.CLASS_MAP_CMAP
             framed = all(spine.get_visible() for spine in ax.spines.values())
             assert framed == (c == guess)
-            # the guess is said in words too, not by the frame's colour alone
-            assert ax.get_title() == (f"{c} ← guess" if c == guess else str(c))
+            # the guess is said in words too, not by the frame alone; the mean is the score
+            score = f"{maps[row, :, :, c].mean():+.0f}".replace("-", "−")
+            assert ax.get_title() == (f"{c} guess\n{score}" if c == guess else f"{c}\n{score}")
     assert rows[0][0].get_title() == "label 7" and rows[1][0].get_title() == "label 5"
 
 
@@ -124,8 +128,12 @@ def test_confusion_writes_every_count_with_true_rows_and_predicted_columns():
     np.testing.assert_array_equal(image.get_array(), matrix)
     written = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
                for t in ax.texts}
-    assert written == {(i, j): str(matrix[i, j]) for i in range(3) for j in range(3)}
+    # zeros are left blank, so that the mistakes stand out
+    assert written == {(i, j): str(matrix[i, j]) if matrix[i, j] else ""
+                       for i in range(3) for j in range(3)}
     assert ax.get_xlabel() == "predicted" and ax.get_ylabel() == "true"
+    assert ax.get_title() == ""
+    assert viz.confusion(matrix, title="test set").axes[0].get_title() == "test set"
 
 
 @pytest.mark.parametrize("matrix", [np.zeros((2, 3), int), np.zeros((3, 3)),
@@ -133,3 +141,8 @@ def test_confusion_writes_every_count_with_true_rows_and_predicted_columns():
 def test_confusion_wants_a_square_table_of_counts(matrix):
     with pytest.raises(ValueError, match="square table of counts"):
         viz.confusion(matrix)
+
+
+def test_confusion_wants_a_string_title():
+    with pytest.raises(TypeError, match="title must be a string"):
+        viz.confusion(np.eye(2, dtype=int), title=3)

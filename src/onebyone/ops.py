@@ -164,19 +164,23 @@ def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None,
     """
     x, w, stride, pad = _conv2d_arguments(x, w, stride, pad)
     b = _bias(b, w.shape[3])
-    f, n_F = w.shape[0], w.shape[3]
+    f, n_C, n_F = w.shape[0], w.shape[2], w.shape[3]
     n_H_out, n_W_out = _conv2d_output_size(x, f, stride, pad)
     dtype = v.float_dtype(x, w, b)
 
     batch = _padded_batch(x, dtype, pad)
     w = w.astype(dtype, copy=False)
-    out = np.zeros((batch.shape[0], n_H_out, n_W_out, n_F), dtype=dtype)
+    out = np.zeros((batch.shape[0] * n_H_out * n_W_out, n_F), dtype=dtype)
     for di in range(f):
         for dj in range(f):
-            # every output pixel's input at offset (di, dj) of its window, all at once
-            out += batch[_offset(di, dj, n_H_out, n_W_out, stride)] @ w[di, dj]
+            # every output pixel's input at offset (di, dj) of its window, all at once, as
+            # one (pixels, n_C) matrix: one large product, not one per row of the image.
+            # np.dot, not @: with n_C = 1 (a grey image) numpy's @ skips BLAS, 5x slower
+            out += np.dot(batch[_offset(di, dj, n_H_out, n_W_out, stride)].reshape(-1, n_C),
+                          w[di, dj])
     if b is not None:
         out += b.astype(dtype, copy=False)
+    out = out.reshape(batch.shape[0], n_H_out, n_W_out, n_F)
     return out if x.ndim == 4 else out[0]
 
 
@@ -424,9 +428,12 @@ def relu_backward(z: np.ndarray, da: np.ndarray) -> np.ndarray:
         raise ValueError(f"da must have the shape of z, {v.shape_str(z.shape)}, "
                          f"got shape {v.shape_str(da.shape)}")
     dtype = v.float_dtype(z, da)
-    dz = np.where(z > 0, da, 0).astype(dtype)
+    dz = np.asarray(np.where(z > 0, da, 0).astype(dtype, copy=False))
     # NaN > 0 is False: without this, a NaN in z would silently give a gradient of 0
-    return np.asarray(np.where(np.isnan(z), np.nan, dz).astype(dtype))
+    nan = np.isnan(z)
+    if nan.any():
+        dz[nan] = np.nan
+    return dz
 
 
 # -- 09: backward passes for training a NIN ------------------------------------------

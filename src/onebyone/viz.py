@@ -1162,14 +1162,21 @@ def digit_grid(images: np.ndarray, titles: list[str] | None = None, ncols: int =
     return fig
 
 
+CLASS_MAP_CMAP = "PuOr"
+""":func:`class_maps` colours: orange for, purple against; a diverging colormap that reads
+the same with the common colour-vision deficiencies."""
+
+
 def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figure:
     """Digits, each next to its class maps: the maps a network with a global-average-
     pooling head makes before it averages them.
 
-    One row per digit: the digit, then map 0 to map ``n_classes - 1``, all of a row on
-    one colour scale (light is large), so that the maps compare; a map's mean is its
-    class's score. The predicted class's map (the largest mean) is framed and its title
-    marked "← guess"; the row's title says the true label.
+    One row per digit: the digit, then map 0 to map ``n_classes - 1``, each titled with
+    its class and its mean, which is the class's score. All maps of a row share one
+    colour scale centred on 0 (orange above, purple below, white at 0), clipped at the
+    98th percentile of the row's absolute values so that a few extreme pixels do not
+    wash out the rest. The predicted class (the largest mean) is framed and its title
+    says "guess"; the row's title gives the true label.
 
     Parameters
     ----------
@@ -1192,23 +1199,25 @@ def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figu
     if not np.isfinite(maps).all():
         raise ValueError("maps must be finite, got NaN or inf")
     k, n_classes = len(images), maps.shape[3]
-    panel = 0.78
-    fig = Figure(figsize=(panel * (n_classes + 1) + 0.6, (panel + 0.4) * k + 0.1), dpi=DPI)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.4 / fig.get_figheight(),
-                        hspace=0.55, wspace=0.12)
+    panel, title_space = 0.78, 0.55
+    fig = Figure(figsize=(panel * (n_classes + 1.35) + 0.1, (panel + title_space) * k + 0.1),
+                 dpi=DPI)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01,
+                        top=1 - title_space / fig.get_figheight(),
+                        hspace=title_space / panel + 0.05, wspace=0.12)
     axes = fig.subplots(k, n_classes + 2, squeeze=False,
                         gridspec_kw={"width_ratios": [1, 0.35] + [1] * n_classes})
     for row in range(k):
         scores = maps[row].mean(axis=(0, 1))
         guess = int(np.argmax(scores))
-        lo, hi = maps[row].min(), maps[row].max()
+        scale = float(np.percentile(np.abs(maps[row]), 98)) or 1.0
         digit, gap, *class_axes = axes[row]
         digit.imshow(images[row], cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
         digit.set_title(f"label {int(labels[row])}", fontsize=10, fontweight="bold")
         for ax in (digit, gap):
             ax.set_axis_off()
         for c, ax in enumerate(class_axes):
-            ax.imshow(maps[row, :, :, c], cmap=CMAP, vmin=lo, vmax=hi,
+            ax.imshow(maps[row, :, :, c], cmap=CLASS_MAP_CMAP, vmin=-scale, vmax=scale,
                       interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
@@ -1216,22 +1225,25 @@ def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figu
             for spine in ax.spines.values():
                 spine.set_visible(framed)
                 spine.set_linewidth(3)
-                spine.set_color("#d62728")
-            ax.set_title(f"{c} ← guess" if framed else str(c), fontsize=10,
-                         fontweight="bold" if framed else "normal")
+                spine.set_color("black")
+            score = f"{scores[c]:+.0f}".replace("-", "−")
+            ax.set_title(f"{c} guess\n{score}" if framed else f"{c}\n{score}", fontsize=9,
+                         fontweight="bold" if framed else "normal", linespacing=1.1)
     return fig
 
 
-def confusion(matrix: np.ndarray) -> Figure:
+def confusion(matrix: np.ndarray, title: str | None = None) -> Figure:
     """A confusion matrix: how many images of each true class got each predicted class.
 
-    Drawn with scikit-learn's ``ConfusionMatrixDisplay``, counts written in every cell.
+    Drawn with scikit-learn's ``ConfusionMatrixDisplay``. Counts are written in their
+    cells, except zeros, left blank so that the few mistakes stand out.
 
     Parameters
     ----------
     matrix : ndarray of int, shape ``(n_classes, n_classes)``, ``matrix[i, j]`` counts
         the images of class ``i`` predicted as ``j`` (as ``sklearn.metrics.
         confusion_matrix`` returns it)
+    title : str, optional
 
     Returns
     -------
@@ -1244,10 +1256,17 @@ def confusion(matrix: np.ndarray) -> Figure:
             or (matrix < 0).any():
         raise ValueError(f"matrix must be a square table of counts (non-negative integers), "
                          f"got shape {v.shape_str(matrix.shape)} and dtype {matrix.dtype}")
-    fig = Figure(figsize=(4.6, 4.2), dpi=DPI)
-    fig.subplots_adjust(left=0.14, right=0.98, bottom=0.13, top=0.93)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {v.describe(title)}")
+    fig = Figure(figsize=(5.4, 5.0), dpi=DPI)
+    fig.subplots_adjust(left=0.12, right=0.98, bottom=0.11, top=0.93)
     ax = fig.add_subplot()
-    ConfusionMatrixDisplay(matrix).plot(ax=ax, colorbar=False, cmap=CMAP)
+    display = ConfusionMatrixDisplay(matrix).plot(ax=ax, colorbar=False, cmap=CMAP)
+    for text in display.text_.ravel():
+        if text.get_text() == "0":
+            text.set_text("")
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
+    if title is not None:
+        ax.set_title(title, fontsize=11)
     return fig

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 TIMEOUT_MS = 60_000
+# running every cell: 09 trains 15 networks, about 25 s on the development machine
+RUN_ALL_TIMEOUT_MS = 180_000
 # every control a widget cell may contain must be operated below; anything else fails
 CONTROL = "input, select, button, textarea, [contenteditable='true'], [role='slider']"
 HANDLED = ".noUi-handle, .widget-readout, .widget-radio-box input, .onebyone-stepper button"
@@ -219,7 +221,8 @@ def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
         page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        page.wait_for_function(ALL_EXECUTED, arg=_code_cell_count(path), timeout=TIMEOUT_MS)
+        page.wait_for_function(ALL_EXECUTED, arg=_code_cell_count(path),
+                               timeout=RUN_ALL_TIMEOUT_MS)
         page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
 
         notebook = page.locator(".jp-NotebookPanel .jp-Notebook")
