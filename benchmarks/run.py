@@ -42,15 +42,21 @@ REDRAW_TARGET_MS = 100.0
 
 
 def _largest(explorer: widgets.Explorer) -> Callable[[], None]:
-    """Set every slider to its maximum; return an action that moves the first slider
-    between its two largest values, as a person would, each move triggering a redraw."""
-    sliders = list(explorer.controls.values())
-    for slider in sliders:
-        slider.value = slider.max
-    first = sliders[0]
+    """Set every slider to its maximum (a choice to its last option); return an action
+    that moves the first control as a person would, each move triggering a redraw: a
+    slider between its two largest values, a choice (the block explorer's block) through
+    all of its options in turn."""
+    controls = list(explorer.controls.values())
+    for control in controls:
+        control.value = control.options[-1] if hasattr(control, "options") else control.max
+    first = controls[0]
 
     def move() -> None:
-        first.value = first.max - first.step if first.value == first.max else first.max
+        if hasattr(first, "options"):
+            options = list(first.options)
+            first.value = options[(options.index(first.value) + 1) % len(options)]
+        else:
+            first.value = first.max - first.step if first.value == first.max else first.max
 
     return move
 

@@ -105,7 +105,32 @@ def _colour_mixer(slider: str) -> Kept:
     return kept
 
 
+BLOCK_OF_FACTOR = {"r": "squeeze-and-excitation", "t": "inverted residual",
+                   "g": "ShuffleNet unit", "d_ff_ratio": "feed-forward network"}
+
+
+def _block(slider: str) -> Kept:
+    """The block changes everything but the sizes; no block's parameters depend on the
+    size; channels change only the cost and the volumes; a factor changes nothing unless
+    its own block is shown."""
+    def numbers(r) -> dict[str, object]:
+        return {"block": widgets.BLOCKS.index(r.block), "size": r.size,
+                "channels": r.channels, "parameters": r.cost.params,
+                "multiplications": r.cost.multiplies,
+                "volumes": tuple(tuple(shape) for shape in r.shapes)}
+    if slider == "block":
+        return lambda r: {"size": r.size, "channels": r.channels}
+    if slider == "size":
+        return lambda r: {"block": widgets.BLOCKS.index(r.block), "channels": r.channels,
+                          "parameters": r.cost.params}
+    if slider == "channels":
+        return lambda r: {"block": widgets.BLOCKS.index(r.block), "size": r.size}
+    return lambda r: ({"block": widgets.BLOCKS.index(r.block)}
+                      if r.block == BLOCK_OF_FACTOR[slider] else numbers(r))
+
+
 RULES: dict[str, Callable[[str], Kept]] = {
+    "block_explorer": _block,
     "multi_channel_explorer": _multi_channel,
     "matmul_explorer": _matmul,
     "shrinking_channels_explorer": _shrinking_channels,
@@ -143,7 +168,10 @@ def test_a_slider_changes_only_what_it_names(name):
     explorer = widgets.explorers()[name]()
     for slider, control in explorer.controls.items():
         kept = RULES[name](slider)
-        for value in (control.max, control.min, control.max):
+        # a choice (radio buttons, a selection slider) goes through its options
+        values = (control.options if hasattr(control, "options")
+                  else (control.max, control.min, control.max))
+        for value in values:
             if value == control.value:
                 continue
             before = kept(explorer.result)

@@ -20,7 +20,9 @@ ALL_CORNERS_UP_TO = 2  # sliders; with more, walk all-min, all-max and each alon
 
 def _extremes(controls: dict) -> list[dict]:
     names = list(controls)
-    bounds = [(controls[n].min, controls[n].max) for n in names]
+    # a choice (radio buttons, a selection slider) is bounded by its first and last option
+    bounds = [(controls[n].options[0], controls[n].options[-1]) if hasattr(controls[n], "options")
+              else (controls[n].min, controls[n].max) for n in names]
     if len(names) <= ALL_CORNERS_UP_TO:
         return [dict(zip(names, corner, strict=True)) for corner in itertools.product(*bounds)]
     low = {n: lo for n, (lo, _) in zip(names, bounds, strict=True)}

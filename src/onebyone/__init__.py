@@ -4,11 +4,14 @@ Submodules
 ----------
 ops        conv1x1, conv1x1_loops, conv2d, relu, fiber_dot, pool2d, global_average_pool,
            softmax_cross_entropy, and the backward passes conv1x1_backward, relu_backward,
-           conv2d_backward, pool2d_backward, global_average_pool_backward
+           conv2d_backward, pool2d_backward, global_average_pool_backward; the blocks of
+           modern networks: depthwise_conv2d, grouped_conv1x1, channel_shuffle, sigmoid
 data       SEED_MATRIX (the lecture's 6x6 matrix), random_volume, random_filters,
            photo (a real RGB photo shipped with matplotlib), feature_volume, xnor_colours
 cost       conv_params, conv_multiplies, dense_params, bottleneck_cost,
-           depthwise_separable_cost
+           depthwise_separable_cost; layer by layer (BlockCost): ffn_cost,
+           squeeze_excitation_cost, inverted_residual_cost, shufflenet_unit_cost,
+           resnet_bottleneck_cost
 nin        a Network in Network trained in numpy: digit_net, count_params, train, accuracy
            (imports threadpoolctl: loaded on first use)
 viz        plots returning matplotlib Figures

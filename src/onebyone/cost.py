@@ -173,3 +173,166 @@ def depthwise_separable_cost(n_H: int, n_W: int, n_C: int, f: int, n_F: int,
         separable_multiplies=depthwise_multiplies + pointwise_multiplies,
         separable_params=depthwise_params + pointwise_params,
     )
+
+
+# -- 10: blocks of modern networks, layer by layer -------------------------------------
+
+class LayerCost(NamedTuple):
+    """One layer of a block: what it is, its parameters and its multiplications."""
+
+    name: str
+    params: int
+    multiplies: int
+
+
+class BlockCost(NamedTuple):
+    """A block of layers (see :func:`ffn_cost` and the functions after it). Exact ints."""
+
+    name: str
+    layers: tuple[LayerCost, ...]
+
+    @property
+    def params(self) -> int:
+        """Every layer's parameters."""
+        return sum(layer.params for layer in self.layers)
+
+    @property
+    def multiplies(self) -> int:
+        """Every layer's multiplications."""
+        return sum(layer.multiplies for layer in self.layers)
+
+    def share(self, name: str) -> float:
+        """The fraction of the block's multiplications done by the layers whose name
+        starts with ``name``."""
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string, got {v.describe(name)}")
+        part = sum(layer.multiplies for layer in self.layers if layer.name.startswith(name))
+        if not any(layer.name.startswith(name) for layer in self.layers):
+            raise ValueError(f"no layer of {self.name!r} has a name starting with {name!r}; "
+                             f"its layers: {[layer.name for layer in self.layers]}")
+        return part / self.multiplies
+
+
+def _sizes(**sizes: object) -> list[int]:
+    return [v.integer(name, n) for name, n in sizes.items()]
+
+
+def _bias_flag(bias: object) -> bool:
+    if not isinstance(bias, bool):
+        raise TypeError(f"bias must be True or False, got {v.describe(bias)}")
+    return bias
+
+
+def _divided(name: str, n: int, by_name: str, by: int) -> int:
+    """``n // by``, or a ValueError naming both when ``by`` does not divide ``n``."""
+    n, by = v.integer(name, n), v.integer(by_name, by)
+    if n % by:
+        raise ValueError(f"{name} = {n} must be divisible by {by_name} = {by}")
+    return n // by
+
+
+def _pointwise(name: str, pixels: int, n_C: int, n_F: int, bias: bool,
+               groups: int = 1) -> LayerCost:
+    """A 1x1 convolution n_C -> n_F in ``groups`` groups, at ``pixels`` positions."""
+    per_group = conv_params(1, n_C // groups, n_F // groups, bias=False)
+    return LayerCost(name, groups * per_group + (n_F if bias else 0),
+                     pixels * n_F * (n_C // groups))
+
+
+def _depthwise(name: str, pixels: int, f: int, n_C: int, bias: bool) -> LayerCost:
+    """``n_C`` filters of f x f x 1, each on its own channel, at ``pixels`` positions."""
+    return LayerCost(name, conv_params(f, 1, n_C, bias), pixels * f * f * n_C)
+
+
+def ffn_cost(T: int, d_model: int, d_ff: int, bias: bool = True) -> BlockCost:
+    """A transformer's position-wise feed-forward network on ``T`` tokens of ``d_model``
+    numbers: two 1x1 convolutions over a 1 x T image with ``d_model`` channels,
+    ``d_model -> d_ff`` (ReLU) and ``d_ff -> d_model`` (Vaswani et al., arXiv:1706.03762).
+
+    With ``d_model = 512`` and ``d_ff = 2048``: 2,099,712 parameters, with biases.
+    """
+    T, d_model, d_ff = _sizes(T=T, d_model=d_model, d_ff=d_ff)
+    bias = _bias_flag(bias)
+    return BlockCost("feed-forward network", (
+        _pointwise(f"1×1 {d_model} → {d_ff}", T, d_model, d_ff, bias),
+        _pointwise(f"1×1 {d_ff} → {d_model}", T, d_ff, d_model, bias),
+    ))
+
+
+def squeeze_excitation_cost(n_H: int, n_W: int, n_C: int, r: int,
+                            bias: bool = True) -> BlockCost:
+    """A squeeze-and-excitation block on ``n_H x n_W x n_C`` (Hu et al.,
+    arXiv:1709.01507): global average pooling, 1x1 ``n_C -> n_C / r`` (ReLU), 1x1
+    ``n_C / r -> n_C`` (sigmoid), then every channel of the input scaled by its number.
+
+    The pooling's additions are not multiplications and are not counted. Without biases
+    the block has ``2 n_C² / r`` parameters, as the paper counts them.
+    """
+    n_H, n_W, n_C, r = _sizes(n_H=n_H, n_W=n_W, n_C=n_C, r=r)
+    bias = _bias_flag(bias)
+    hidden = _divided("n_C", n_C, "r", r)
+    return BlockCost("squeeze-and-excitation", (
+        LayerCost("global average pool", 0, 0),
+        _pointwise(f"1×1 {n_C} → {hidden}", 1, n_C, hidden, bias),
+        _pointwise(f"1×1 {hidden} → {n_C}", 1, hidden, n_C, bias),
+        LayerCost("scale the channels", 0, n_H * n_W * n_C),
+    ))
+
+
+def inverted_residual_cost(n_H: int, n_W: int, n_C: int, t: int, n_F: int, f: int = 3,
+                           stride: int = 1, bias: bool = True) -> BlockCost:
+    """MobileNetV2's inverted residual block on ``n_H x n_W x n_C`` (Sandler et al.,
+    arXiv:1801.04381): 1x1 expansion ``n_C -> t n_C`` (ReLU6), f x f depthwise with
+    ``stride`` (ReLU6), linear 1x1 projection ``t n_C -> n_F``.
+
+    With ``stride = 1`` the multiplications are the paper's ``h·w·d'·t·(d' + k² + d'')``.
+    """
+    n_H, n_W, n_C, t, n_F, f, stride = _sizes(n_H=n_H, n_W=n_W, n_C=n_C, t=t, n_F=n_F,
+                                              f=f, stride=stride)
+    bias = _bias_flag(bias)
+    wide = t * n_C
+    out_pixels = -(-n_H // stride) * -(-n_W // stride)  # 'same' padding
+    return BlockCost("inverted residual", (
+        _pointwise(f"1×1 expansion {n_C} → {wide}", n_H * n_W, n_C, wide, bias),
+        _depthwise(f"{f}×{f} depthwise on {wide}", out_pixels, f, wide, bias),
+        _pointwise(f"1×1 projection {wide} → {n_F}", out_pixels, wide, n_F, bias),
+    ))
+
+
+def shufflenet_unit_cost(n_H: int, n_W: int, n_C: int, m: int, g: int,
+                         bias: bool = True) -> BlockCost:
+    """ShuffleNet's unit on ``n_H x n_W x n_C`` (Zhang et al., arXiv:1707.01083): grouped
+    1x1 ``n_C -> m`` in ``g`` groups (ReLU), channel shuffle, 3 x 3 depthwise on ``m``,
+    grouped 1x1 ``m -> n_C`` in ``g`` groups, added to the input.
+
+    The multiplications are the paper's ``h·w·(2·c·m/g + 9·m)``; the shuffle moves
+    channels and multiplies nothing.
+    """
+    n_H, n_W, n_C, m, g = _sizes(n_H=n_H, n_W=n_W, n_C=n_C, m=m, g=g)
+    bias = _bias_flag(bias)
+    _divided("n_C", n_C, "g", g)
+    _divided("m", m, "g", g)
+    pixels = n_H * n_W
+    return BlockCost("ShuffleNet unit", (
+        _pointwise(f"1×1 {n_C} → {m}, {g} groups", pixels, n_C, m, bias, groups=g),
+        LayerCost("channel shuffle", 0, 0),
+        _depthwise(f"3×3 depthwise on {m}", pixels, 3, m, bias),
+        _pointwise(f"1×1 {m} → {n_C}, {g} groups", pixels, m, n_C, bias, groups=g),
+    ))
+
+
+def resnet_bottleneck_cost(n_H: int, n_W: int, n_C: int, m: int,
+                           bias: bool = True) -> BlockCost:
+    """ResNet's bottleneck block on ``n_H x n_W x n_C`` (He et al., arXiv:1512.03385):
+    1x1 ``n_C -> m``, 3 x 3 ``m -> m``, 1x1 ``m -> n_C``, each but the last with a ReLU,
+    added to the input. Multiplications ``h·w·(2·c·m + 9·m²)``, as ShuffleNet's paper
+    counts them."""
+    n_H, n_W, n_C, m = _sizes(n_H=n_H, n_W=n_W, n_C=n_C, m=m)
+    bias = _bias_flag(bias)
+    pixels = n_H * n_W
+    return BlockCost("ResNet bottleneck", (
+        _pointwise(f"1×1 {n_C} → {m}", pixels, n_C, m, bias),
+        LayerCost(f"3×3 {m} → {m}", conv_params(3, m, m, bias),
+                  conv_multiplies(n_H, n_W, 3, m, m)),
+        _pointwise(f"1×1 {m} → {n_C}", pixels, m, n_C, bias),
+    ))

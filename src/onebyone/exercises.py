@@ -104,6 +104,22 @@ def _two_counts(answer: object, what: str, expected: tuple[int, int],
     return pair
 
 
+def _check_two_counts(answer: object, what: str, expected: tuple[int, int], first: str,
+                      right: str, hints: tuple[tuple[str, dict, Callable[[object], str]], ...]
+                      ) -> Feedback:
+    """A check of two counts: ``right`` when ``answer`` is ``expected``; else, for the
+    first count that is wrong, its ``(prefix, {mistake: hint}, fallback(count))``."""
+    def check() -> str:
+        pair = _two_counts(answer, what, expected, first)
+        if pair == expected:
+            return right
+        k = 0 if pair[0] != expected[0] else 1
+        prefix, mistakes, fallback = hints[k]
+        raise _Wrong(prefix + (mistakes.get(pair[k]) or fallback(pair[k])))
+
+    return _verdict(check)
+
+
 def _verdict(check: Callable[[], str]) -> Feedback:
     try:
         return Feedback(True, check())
@@ -409,23 +425,17 @@ def check_dense_and_conv_params(answer: object) -> Feedback:
                           "convolution shares one filter across all of them."),
     }
 
-    def check() -> str:
-        dense, conv = _two_counts(answer, "(n_dense, n_conv): the dense layer's parameters, "
-                                  "then the 1×1 convolution's", expected, "the dense layer")
-        if (dense, conv) == expected:
-            return (f"{expected[0]:,} against {expected[1]}: each of the dense layer's {n:,} "
-                    f"outputs has its own {n:,} weights and a bias, while the 1×1 convolution "
-                    f"shares one weight and one bias across all {n:,} pixels.")
-        if dense != expected[0]:
-            raise _Wrong("the dense layer: " + (
-                dense_mistakes.get(dense) or
-                f"{dense} is not it. Each of its {n:,} outputs has one weight per input value "
-                f"({n:,} of them) and one bias."))
-        raise _Wrong("the dense layer is right. The 1×1 convolution: " + (
-            conv_mistakes.get(conv) or
-            f"{conv} is not it. It has one filter of 1·1·1 weights and one bias."))
-
-    return _verdict(check)
+    return _check_two_counts(
+        answer, "(n_dense, n_conv): the dense layer's parameters, then the 1×1 convolution's",
+        expected, "the dense layer",
+        f"{expected[0]:,} against {expected[1]}: each of the dense layer's {n:,} outputs has "
+        f"its own {n:,} weights and a bias, while the 1×1 convolution shares one weight and "
+        f"one bias across all {n:,} pixels.",
+        (("the dense layer: ", dense_mistakes,
+          lambda dense: f"{dense} is not it. Each of its {n:,} outputs has one weight per "
+                        f"input value ({n:,} of them) and one bias."),
+         ("the dense layer is right. The 1×1 convolution: ", conv_mistakes,
+          lambda conv: f"{conv} is not it. It has one filter of 1·1·1 weights and one bias.")))
 
 
 # -- 08: one or two 1x1 layers in an mlpconv block ----------------------------------------
@@ -973,5 +983,84 @@ def check_nin_params(answer: object) -> Feedback:
                      f"each layer with its new widths: 1 → {nets['wider'][0][0]} (3×3), then "
                      f"1×1 layers to {wide_in} and {wide_in}, and the next block's 3×3 "
                      f"convolution from {wide_in} channels.")
+
+    return _verdict(check)
+
+
+# -- 10: a transformer's feed-forward network, and grouped 1x1 convolutions --------------
+
+FFN_EXERCISE = {"T": 128, "d_model": 768, "d_ff": 3072}
+"""The 10 exercise's feed-forward network: BERT-base's, on a sequence of 128 tokens."""
+
+
+def check_ffn_cost(answer: object) -> Feedback:
+    """Check ``(params, multiplies)``: the parameters (with biases) of the 10 exercise's
+    feed-forward network and its multiplications on ``T`` tokens (see ``FFN_EXERCISE``)."""
+    T, d, d_ff = FFN_EXERCISE["T"], FFN_EXERCISE["d_model"], FFN_EXERCISE["d_ff"]
+    ffn = cost.ffn_cost(T, d, d_ff)
+    expected = (ffn.params, ffn.multiplies)
+    weights = cost.ffn_cost(T, d, d_ff, bias=False).params
+    param_mistakes = {
+        weights: f"{weights:,} counts the weights only: the first layer has {d_ff:,} biases "
+                 f"and the second {d}.",
+        weights + d_ff: f"the second layer has biases too, {d} of them.",
+        weights + d: f"the first layer has biases too, {d_ff:,} of them.",
+        ffn.layers[0].params: f"{ffn.layers[0].params:,} is the first layer alone, "
+                              f"{d} → {d_ff:,}; add the second, {d_ff:,} → {d}.",
+        T * ffn.params: "the parameters do not depend on the number of tokens: the same "
+                        "weights run on every token.",
+    }
+    multiply_mistakes = {
+        ffn.multiplies // T: f"{ffn.multiplies // T:,} is one token's; the sequence has {T}.",
+        ffn.multiplies // 2: "that is one layer's; each token goes through both.",
+        T * T * d: "the FFN never mixes tokens: each token is multiplied by the weights on "
+                   "its own.",
+    }
+
+    return _check_two_counts(
+        answer, "(params, multiplies): the parameters, then the multiplications", expected,
+        "the parameters",
+        f"{expected[0]:,} parameters, {expected[1]:,} multiplications: two 1×1 convolutions, "
+        f"{d} → {d_ff:,} and {d_ff:,} → {d}, each doing {T}·{d}·{d_ff:,} multiplications on "
+        f"the {T} tokens.",
+        (("the parameters: ", param_mistakes,
+          lambda params: f"{params:,} is not it. Count the weights and biases of a 1×1 "
+                         f"convolution {d} → {d_ff:,} and of one {d_ff:,} → {d}."),
+         ("the parameters are right. The multiplications: ", multiply_mistakes,
+          lambda multiplies: f"{multiplies:,} is not it. Each of the {T} tokens is a pixel; "
+                             f"each layer does (its inputs)·(its outputs) multiplications "
+                             f"per pixel.")))
+
+
+GROUPED_EXERCISE = {"n_C": 240, "n_F": 240, "groups": (3, 8)}
+"""The 10 exercise's grouped 1x1 convolution, 240 -> 240, in 3 groups and in 8."""
+
+
+def check_grouped_weights(answer: object) -> Feedback:
+    """Check ``(with_3, with_8)``: the weights (no biases) of the 10 exercise's 1x1
+    convolution in 3 groups and in 8 (see ``GROUPED_EXERCISE``)."""
+    n_C, n_F, groups = (GROUPED_EXERCISE[k] for k in ("n_C", "n_F", "groups"))
+    expected = tuple(n_C * n_F // g for g in groups)
+    dense = cost.conv_params(1, n_C, n_F, bias=False)
+
+    def check() -> str:
+        pair = _two_counts(answer, "(with_3, with_8): the weights in 3 groups, then in 8",
+                           expected, "the count in 3 groups")
+        if pair == expected:
+            return (f"{expected[0]:,} and {expected[1]:,}: g blocks of ({n_C}/g)·({n_F}/g) "
+                    f"weights, {n_C}·{n_F}/g in all, g times fewer than the {dense:,} of the "
+                    "ordinary 1×1 convolution.")
+        k = 0 if pair[0] != expected[0] else 1  # the first count that is wrong
+        count, g = pair[k], groups[k]
+        if count == dense:
+            raise _Wrong(f"with {g} groups: {dense:,} is the ordinary 1×1 convolution; "
+                         f"each group only sees its {n_C // g} input channels.")
+        if count == dense // (g * g):
+            raise _Wrong(f"with {g} groups: {count:,} is one group's block of "
+                         f"{n_C // g}×{n_F // g}; there are {g} of them.")
+        if count == dense // g + n_F:
+            raise _Wrong(f"with {g} groups: that counts {n_F} biases; weights only.")
+        raise _Wrong(f"with {g} groups: {count:,} is not it. Each group is a 1×1 "
+                     f"convolution {n_C // g} → {n_F // g}; count its weights, {g} times.")
 
     return _verdict(check)

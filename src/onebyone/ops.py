@@ -184,11 +184,14 @@ def conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None,
     return out if x.ndim == 4 else out[0]
 
 
-def _conv2d_arguments(x: object, w: object, stride: object, pad: object
+def _conv2d_arguments(x: object, w: object, stride: object, pad: object,
+                      w_layout: str = "(f, f, n_C, n_F)"
                       ) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """Check the arguments :func:`conv2d` and :func:`conv2d_backward` share."""
+    """Check the arguments :func:`conv2d` and :func:`conv2d_backward` share (and
+    :func:`depthwise_conv2d`, whose ``w`` is ``(f, f, n_C)``: ``w_layout`` names the
+    axes of ``w``, the first three always ``f, f, n_C``)."""
     x = _volume(x)
-    w = v.real_array("w", w, ndim=(4,), layout="(f, f, n_C, n_F)")
+    w = v.real_array("w", w, ndim=(w_layout.count(",") + 1,), layout=w_layout)
     if w.shape[0] != w.shape[1]:
         raise ValueError(f"w must have square f x f filters, got shape {v.shape_str(w.shape)}")
     _check_channels(w.shape[2], x)
@@ -630,3 +633,161 @@ def softmax_cross_entropy(scores: np.ndarray, labels: np.ndarray) -> CrossEntrop
     dscores[rows, labels] -= 1
     return CrossEntropy(loss=float(-log_p[rows, labels].mean()),
                         probabilities=probabilities, dscores=dscores / dtype.type(m))
+
+
+# -- 10: blocks of modern networks ---------------------------------------------------
+
+@v.propagates_nonfinite
+def depthwise_conv2d(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None,
+                     stride: int = 1, pad: int = 0) -> np.ndarray:
+    """Depthwise f x f convolution (MobileNet): filter ``c`` sees channel ``c`` only.
+
+    No mixing of channels: ``n_C`` filters of ``f x f x 1``, one per channel, so the
+    output keeps ``n_C``. It equals :func:`conv2d` with the ``(f, f, n_C, n_C)`` bank
+    ``W[:, :, c, c] = w[:, :, c]`` and zeros elsewhere, at ``1/n_C`` of its multiplies;
+    a 1x1 convolution after it (the pointwise step) mixes the channels. Vectorized like
+    :func:`conv2d`: one element-wise product per filter offset (``f*f`` of them), never
+    a Python loop over pixels. Same sizes and zero padding as :func:`conv2d`.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(n_H, n_W, n_C)`` or ``(m, n_H, n_W, n_C)``
+    w : ndarray, shape ``(f, f, n_C)``, filter ``w[:, :, c]`` for channel ``c``
+    b : ndarray, shape ``(n_C,)``, optional
+    stride, pad : int, as in :func:`conv2d`: stride >= 1, pad >= 0 zeros on every side
+
+    Returns
+    -------
+    ndarray, shape ``(..., n_H_out, n_W_out, n_C)``
+        with ``n_H_out = (n_H + 2*pad - f) // stride + 1`` (likewise for width).
+        dtype rules as in :func:`conv1x1`. NaN and inf propagate as in numpy, within
+        their channel: a NaN in channel ``c`` makes NaN only the outputs of channel
+        ``c`` whose window covers it (an inf times a weight of 0 is NaN too).
+    """
+    x, w, stride, pad = _conv2d_arguments(x, w, stride, pad, w_layout="(f, f, n_C)")
+    b = _bias(b, w.shape[2])
+    f = w.shape[0]
+    n_H_out, n_W_out = _conv2d_output_size(x, f, stride, pad)
+    dtype = v.float_dtype(x, w, b)
+
+    batch = _padded_batch(x, dtype, pad)
+    w = w.astype(dtype, copy=False)
+    out = np.zeros((batch.shape[0], n_H_out, n_W_out, batch.shape[3]), dtype=dtype)
+    for di in range(f):
+        for dj in range(f):
+            # every output pixel's input at offset (di, dj), all channels at once, each
+            # times its own channel's weight (broadcast along the last axis)
+            out += batch[_offset(di, dj, n_H_out, n_W_out, stride)] * w[di, dj]
+    if b is not None:
+        out += b.astype(dtype, copy=False)
+    return out if x.ndim == 4 else out[0]
+
+
+@v.propagates_nonfinite
+def grouped_conv1x1(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    """Grouped 1x1 convolution (ShuffleNet): ``g`` independent 1x1 convolutions side by side.
+
+    The ``n_C`` input channels are cut into ``g`` consecutive groups of ``n_C // g``;
+    group ``k`` reads input channels ``k*n_C/g .. (k+1)*n_C/g - 1`` only, and writes
+    output channels ``k*n_F/g .. (k+1)*n_F/g - 1`` only. It equals :func:`conv1x1` with
+    the block-diagonal ``(n_C, n_F)`` matrix ``block_diag(w[0], ..., w[g-1])``, at
+    ``1/g`` of its multiplies and weights. No channel of one group reaches another
+    group: :func:`channel_shuffle` between two grouped layers mixes them. One matrix
+    product per group, never a Python loop over pixels.
+
+    Parameters
+    ----------
+    x : ndarray, shape ``(n_H, n_W, n_C)`` or ``(m, n_H, n_W, n_C)``
+    w : ndarray, shape ``(g, n_C // g, n_F // g)``, ``w[k]`` the filter matrix of group
+        ``k``; the number of groups is ``g = w.shape[0]``
+    b : ndarray, shape ``(n_F,)`` with ``n_F = g * w.shape[2]``, optional
+
+    Returns
+    -------
+    ndarray, shape ``(n_H, n_W, n_F)`` or ``(m, n_H, n_W, n_F)``
+        dtype rules as in :func:`conv1x1`. NaN and inf propagate as in numpy, within
+        their group: a NaN in a channel of group ``k`` makes that pixel's outputs of
+        group ``k`` NaN.
+    """
+    x = _volume(x)
+    w = v.real_array("w", w, ndim=(3,), layout="(g, n_C // g, n_F // g)")
+    g, n_in, n_out = w.shape
+    n_C = x.shape[-1]
+    if n_C != g * n_in:
+        split = (f"x's {n_C} channels make {g} groups of {n_C // g}" if n_C % g == 0 else
+                 f"x's {n_C} channels do not split into {g} equal groups")
+        raise ValueError(
+            f"w has {g} groups of {n_in} input channels ({g * n_in} in all) but x has {n_C} "
+            f"channels (x has shape {v.shape_str(x.shape)}): {split}"
+        )
+    b = _bias(b, g * n_out)
+    dtype = v.float_dtype(x, w, b)
+    pixels = x.reshape(-1, n_C).astype(dtype, copy=False)
+    w = w.astype(dtype, copy=False)
+    z = np.empty((pixels.shape[0], g * n_out), dtype=dtype)
+    for k in range(g):
+        # np.dot, not @: with one channel per group numpy's @ skips BLAS (see conv2d)
+        z[:, k * n_out:(k + 1) * n_out] = np.dot(pixels[:, k * n_in:(k + 1) * n_in], w[k])
+    if b is not None:
+        z += b.astype(dtype, copy=False)
+    return z.reshape(*x.shape[:-1], g * n_out)
+
+
+@v.propagates_nonfinite
+def channel_shuffle(x: np.ndarray, groups: int) -> np.ndarray:
+    """Channel shuffle (ShuffleNet): deal the channels of ``groups`` groups out in turn.
+
+    With ``n_C = groups * n``, the channels (the last axis) are read as a
+    ``(groups, n)`` table, transposed to ``(n, groups)`` and flattened: output channel
+    ``j*groups + k`` is input channel ``k*n + j``, the ``j``-th channel of group ``k``.
+    So after a :func:`grouped_conv1x1` with ``groups`` groups, every group of the next
+    grouped layer gets channels from every group of this one. A permutation: shuffling
+    again with ``n_C // groups`` groups gives ``x`` back.
+
+    Parameters
+    ----------
+    x : ndarray, any shape with at least one dimension, channels last (``n_C``)
+    groups : int, >= 1, must divide ``n_C``
+
+    Returns
+    -------
+    ndarray, the shape and dtype of ``x``
+        A new array, never a view of ``x``. Values are moved, not computed: NaN and inf
+        stay what they are, on their new channel.
+    """
+    x = v.real_array("x", x)
+    if x.ndim == 0:
+        raise ValueError("x must have at least 1 dimension, channels last, got a 0-d array")
+    groups = v.integer("groups", groups)
+    n_C = x.shape[-1]
+    if n_C % groups:
+        raise ValueError(f"groups must divide the number of channels, got groups={groups} "
+                         f"for x with {n_C} channels (x has shape {v.shape_str(x.shape)})")
+    order = np.arange(n_C).reshape(groups, n_C // groups).T.ravel()
+    return x[..., order]  # fancy indexing: always a copy
+
+
+@v.propagates_nonfinite
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function ``1 / (1 + exp(-z))`` element-wise, any shape, between 0 and 1.
+
+    Numerically stable: computed from ``e = exp(-|z|)``, which never overflows, as
+    ``1 / (1 + e)`` where ``z >= 0`` and ``e / (1 + e)`` where ``z < 0``.
+
+    Parameters
+    ----------
+    z : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, the shape of ``z`` (a 0-d input gives a 0-d array)
+        float32 for float32 input, float64 for float64 and integer input (floats keep
+        their dtype). ``+inf`` gives exactly 1, ``-inf`` exactly 0, NaN stays NaN; no
+        overflow warning, however large ``|z|``.
+    """
+    z = v.real_array("z", z)
+    z = z.astype(v.float_dtype(z), copy=False)
+    # e and e / (1 + e) round to subnormals or 0 for large |z|: the right answer
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(z))
+        return np.asarray(np.where(z >= 0, 1 / (1 + e), e / (1 + e)))

@@ -1270,3 +1270,101 @@ def confusion(matrix: np.ndarray, title: str | None = None) -> Figure:
     if title is not None:
         ax.set_title(title, fontsize=11)
     return fig
+
+
+def canvas_class_maps(canvas: np.ndarray, maps: np.ndarray,
+                      windows: list[tuple[int, int]]) -> Figure:
+    """A wide image of several digits, under it the class maps a fully convolutional
+    network makes of it, one row per class, and the largest class at every map pixel.
+
+    Each digit owns a window of map columns, ``windows[k] = (start, stop)``, all rows.
+    Map rows share one colour scale centred on 0 (:data:`CLASS_MAP_CMAP`: orange above,
+    purple below, white at 0), clipped at the 98th percentile of ``|maps|``. In each
+    window, the class with the largest mean over the window is framed in its row: what
+    the window's average reads. The last row writes, in every map pixel, the class whose
+    map is largest there; inside a window, a number that agrees with the window's frame
+    is bold and black, others grey, so agreement reads without colour.
+
+    Parameters
+    ----------
+    canvas : ndarray, shape ``(n_H, n_W)`` or ``(n_H, n_W, 1)``, grey levels in [0, 1]
+    maps : ndarray, shape ``(n_H', n_W', n_classes)``, finite
+    windows : list of ``(start, stop)`` column ranges of ``maps``, one per digit, left to
+        right, not overlapping
+
+    Returns
+    -------
+    Figure
+        Axes, top to bottom: the canvas, the map of class 0 to class ``n_classes - 1``
+        (each with one Rectangle patch per window it wins), the largest class per pixel.
+    """
+    canvas = _digit_images("canvas", np.asarray(canvas)[np.newaxis]
+                           if isinstance(canvas, np.ndarray) else canvas)[0]
+    maps = v.real_array("maps", maps, ndim=(3,), layout="(n_H', n_W', n_classes)")
+    if not np.isfinite(maps).all():
+        raise ValueError("maps must be finite, got NaN or inf")
+    n_H, n_W, n_classes = maps.shape
+    windows = _windows_of(windows, n_W)
+    winners = [int(maps[:, a:b].mean(axis=(0, 1)).argmax()) for a, b in windows]
+    largest = maps.argmax(axis=2)
+
+    figure_width = 7.2
+    row = figure_width * 0.9 * n_H / n_W  # a map row's height, in inches
+    heights = [figure_width * 0.9 * canvas.shape[0] / canvas.shape[1]] + [row] * (n_classes + 1)
+    gap = 0.32
+    fig = Figure(figsize=(figure_width, sum(heights) + gap * (len(heights) + 1)), dpi=DPI)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=gap / fig.get_figheight(),
+                        top=1 - gap / fig.get_figheight(),
+                        hspace=gap / (sum(heights) / len(heights)))
+    axes = fig.subplots(len(heights), 1, gridspec_kw={"height_ratios": heights})
+    axes[0].imshow(canvas, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest",
+                   aspect="auto")
+    axes[0].set_title(f"{len(windows)} digits side by side", fontsize=10)
+    scale = float(np.percentile(np.abs(maps), 98)) or 1.0
+    for c, ax in enumerate(axes[1:-1]):
+        ax.imshow(maps[:, :, c], cmap=CLASS_MAP_CMAP, vmin=-scale, vmax=scale,
+                  interpolation="nearest", aspect="auto")
+        ax.set_ylabel(f"class {c}", rotation=0, ha="right", va="center", fontsize=9)
+        for (a, b), winner in zip(windows, winners, strict=True):
+            if winner == c:
+                ax.add_patch(matplotlib.patches.Rectangle(
+                    (a - 0.5, -0.5), b - a, n_H, fill=False, edgecolor="black",
+                    linewidth=2.5, clip_on=False))
+    window_of = {j: k for k, (a, b) in enumerate(windows) for j in range(a, b)}
+    last = axes[-1]
+    last.imshow(np.ones((n_H, n_W)), cmap="gray", vmin=0, vmax=1, aspect="auto")
+    for i in range(n_H):
+        for j in range(n_W):
+            agrees = j in window_of and largest[i, j] == winners[window_of[j]]
+            last.text(j, i, str(largest[i, j]), ha="center", va="center", fontsize=8,
+                      fontweight="bold" if agrees else "normal",
+                      color="black" if agrees else "0.45")
+    last.set_ylabel("largest", rotation=0, ha="right", va="center", fontsize=9)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes[1:]:
+        for a, b in windows:
+            for edge in (a - 0.5, b - 0.5):
+                ax.axvline(edge, color="0.6", linewidth=0.8)
+    return fig
+
+
+def _windows_of(windows: object, n_W: int) -> list[tuple[int, int]]:
+    """``windows`` checked: ``(start, stop)`` column ranges inside ``0 .. n_W``, in
+    order, not overlapping."""
+    if not isinstance(windows, (list, tuple)) or not windows:
+        raise TypeError(f"windows must be a list of (start, stop) column ranges, got "
+                        f"{v.describe(windows)}")
+    checked = []
+    for k, window in enumerate(windows):
+        if not isinstance(window, (list, tuple)) or len(window) != 2:
+            raise TypeError(f"windows[{k}] must be a pair (start, stop), got {window!r}")
+        start = v.integer(f"windows[{k}][0]", window[0], minimum=0)
+        stop = v.integer(f"windows[{k}][1]", window[1])
+        previous = checked[-1][1] if checked else 0
+        if not previous <= start < stop <= n_W:
+            raise ValueError(f"windows[{k}] = {tuple(window)} must lie within columns "
+                             f"{previous} .. {n_W} of the maps, after the window before it")
+        checked.append((start, stop))
+    return checked

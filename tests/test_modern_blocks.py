@@ -1,0 +1,293 @@
+"""Notebook 10's blocks: their costs against the papers' own numbers and formulas, the
+block explorer, the exercises, the fully convolutional figure, and the notebook's
+identities and prose against what its cells compute."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onebyone import cost, viz, widgets
+from onebyone.exercises import check_ffn_cost, check_grouped_weights
+from test_explorer_sliders import run_notebook
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NB10 = NOTEBOOKS / "10_modern_1x1.ipynb"
+
+
+# -- costs against the papers ------------------------------------------------------------
+
+def test_the_transformers_feed_forward_network_has_2_099_712_parameters():
+    # Vaswani et al.: d_model = 512, d_ff = 2048, two 1x1 convolutions with biases
+    ffn = cost.ffn_cost(T=10, d_model=512, d_ff=2048)
+    assert ffn.params == 2 * 512 * 2048 + 2048 + 512 == 2_099_712
+    assert [layer.params for layer in ffn.layers] == [512 * 2048 + 2048, 2048 * 512 + 512]
+    assert ffn.multiplies == 10 * 2 * 512 * 2048  # every token through both layers
+    assert cost.ffn_cost(T=10, d_model=512, d_ff=2048, bias=False).params == 2 * 512 * 2048
+
+
+def test_se_resnet_50_adds_about_2_5_million_parameters():
+    # Hu et al.: (2 / r) * sum over stages of N_s * C_s^2, with r = 16, "~2.5 million"
+    stages = [(3, 256), (4, 512), (6, 1024), (3, 2048)]
+    extra = sum(n * cost.squeeze_excitation_cost(7, 7, c, 16, bias=False).params
+                for n, c in stages)
+    assert extra == sum(2 * n * c * c // 16 for n, c in stages) == 2_514_944
+    assert round(extra / 1e6, 1) == 2.5
+
+
+@settings(max_examples=60, deadline=None)
+@given(h=st.integers(1, 64), d_in=st.integers(1, 64), t=st.integers(1, 8),
+       d_out=st.integers(1, 64))
+def test_the_inverted_residual_costs_the_papers_formula(h, d_in, t, d_out):
+    # Sandler et al., stride 1: h * w * d' * t * (d' + k^2 + d'') multiply-adds
+    block = cost.inverted_residual_cost(h, h + 1, d_in, t, d_out, f=3)
+    assert block.multiplies == h * (h + 1) * d_in * t * (d_in + 9 + d_out)
+    assert [layer.params for layer in cost.inverted_residual_cost(
+        h, h, d_in, t, d_out, bias=False).layers] == [d_in * t * d_in, 9 * t * d_in,
+                                                     t * d_in * d_out]
+
+
+def test_a_strided_inverted_residual_filters_and_projects_fewer_pixels():
+    block = cost.inverted_residual_cost(56, 56, 24, t=6, n_F=32, stride=2)
+    expand, depthwise, project = (layer.multiplies for layer in block.layers)
+    assert expand == 56 * 56 * 24 * 144
+    assert depthwise == 28 * 28 * 9 * 144 and project == 28 * 28 * 144 * 32
+
+
+@settings(max_examples=60, deadline=None)
+@given(h=st.integers(1, 56), g=st.sampled_from([1, 2, 3, 4, 8]), c_per=st.integers(1, 40),
+       m_per=st.integers(1, 20))
+def test_shufflenet_and_resnet_units_cost_what_shufflenets_paper_counts(h, g, c_per, m_per):
+    # Zhang et al.: ShuffleNet h*w*(2*c*m/g + 9*m), ResNet h*w*(2*c*m + 9*m^2)
+    c, m = g * c_per, g * m_per
+    assert cost.shufflenet_unit_cost(h, h, c, m, g).multiplies == h * h * (2 * c * m // g + 9 * m)
+    assert cost.resnet_bottleneck_cost(h, h, c, m).multiplies == h * h * (2 * c * m + 9 * m * m)
+
+
+def test_resnets_bottleneck_block_has_the_weights_07_counts():
+    assert cost.resnet_bottleneck_cost(56, 56, 256, 64, bias=False).params == 69_632
+
+
+def test_squeeze_excitation_counts_its_scaling_and_no_weights_in_the_pooling():
+    se = cost.squeeze_excitation_cost(28, 28, 256, r=16)
+    assert [(layer.params, layer.multiplies) for layer in se.layers] == [
+        (0, 0), (256 * 16 + 16, 256 * 16), (16 * 256 + 256, 16 * 256), (0, 28 * 28 * 256)]
+
+
+def test_share_is_the_part_of_the_multiplications_of_the_named_layers():
+    block = cost.inverted_residual_cost(56, 56, 24, t=6, n_F=24)
+    expand, depthwise, project = (layer.multiplies for layer in block.layers)
+    assert block.share("1×1") == pytest.approx((expand + project) / block.multiplies)
+    assert block.share("3×3") == pytest.approx(depthwise / block.multiplies)
+    with pytest.raises(ValueError, match=r"no layer .* '5×5'"):
+        block.share("5×5")
+    with pytest.raises(TypeError, match="name must be a string"):
+        block.share(3)
+
+
+def test_a_reduction_or_group_count_that_does_not_divide_is_refused():
+    with pytest.raises(ValueError, match="n_C = 250 must be divisible by r = 16"):
+        cost.squeeze_excitation_cost(7, 7, 250, 16)
+    with pytest.raises(ValueError, match="m = 61 must be divisible by g = 3"):
+        cost.shufflenet_unit_cost(7, 7, 240, 61, 3)
+
+
+# -- the block explorer ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("block", "expected"), [
+    ("ResNet bottleneck", cost.resnet_bottleneck_cost(14, 14, 512, 128)),
+    ("squeeze-and-excitation", cost.squeeze_excitation_cost(14, 14, 512, 8)),
+    ("inverted residual", cost.inverted_residual_cost(14, 14, 512, 3, 512)),
+    ("ShuffleNet unit", cost.shufflenet_unit_cost(14, 14, 512, 128, 2)),
+    ("feed-forward network", cost.ffn_cost(14, 512, 5 * 512)),
+])
+def test_block_result_counts_the_block_with_its_own_factor(block, expected):
+    r = widgets.block_result(block, size=14, channels=512, r=8, t=3, g=2, d_ff_ratio=5)
+    assert r.cost == expected
+    assert len(r.operators) == len(r.shapes) - 1 == len(r.captions) - 1
+    # the volumes drawn carry the channels the cost counts
+    assert r.shapes[0][-1] == 512 and max(s[-1] for s in r.shapes) >= 512 // 4
+
+
+@pytest.mark.parametrize("block", widgets.BLOCKS)
+def test_a_factor_changes_only_its_own_block(block):
+    base = dict(block=block, size=7, channels=256, r=16, t=6, g=4, d_ff_ratio=4)
+    own = {"squeeze-and-excitation": "r", "inverted residual": "t", "ShuffleNet unit": "g",
+           "feed-forward network": "d_ff_ratio"}.get(block)
+    for factor, other in (("r", 8), ("t", 2), ("g", 2), ("d_ff_ratio", 2)):
+        moved = widgets.block_result(**{**base, factor: other})
+        assert (moved.cost != widgets.block_result(**base).cost) == (factor == own), factor
+
+
+def test_the_block_explorer_draws_each_block_and_tells_its_layers():
+    explorer = widgets.block_explorer()
+    for block in widgets.BLOCKS:
+        explorer.controls["block"].value = block
+        text = explorer.text.value
+        assert f"{explorer.result.cost.params:,}</b> parameters" in text
+        for layer in explorer.result.cost.layers:
+            assert f"<td>{layer.multiplies:,}</td>" in text
+        captions = [t.get_text() for t in explorer.figure.axes[0].texts
+                    if t.get_gid() and t.get_gid().startswith("caption")]
+        assert captions == [c for c in explorer.result.captions if c]
+
+
+def test_every_setting_of_the_block_explorer_divides():
+    explorer = widgets.block_explorer()
+    controls = explorer.controls
+    for channels in range(controls["channels"].min, controls["channels"].max + 1,
+                          controls["channels"].step):
+        for r in controls["r"].options:
+            for g in controls["g"].options:
+                for block in widgets.BLOCKS:
+                    widgets.block_result(block, 1, channels, r=r, g=g)
+
+
+# -- the exercises ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    ((4_718_592, 603_979_776), "weights only"),
+    ((4_718_592 + 3072, 603_979_776), "second layer has biases"),
+    ((768 * 3072 + 3072, 603_979_776), "first layer alone"),
+    ((128 * 4_722_432, 603_979_776), "do not depend on the number of tokens"),
+    ((4_722_432, 4_718_592), "one token's"),
+    ((4_722_432, 301_989_888), "one layer's"),
+    ((4_722_432, 128 * 128 * 768), "never mixes tokens"),
+    ((603_979_776, 4_722_432), "swapped"),
+    ((4_722_432, 7), "not it"),
+    (None, "give two numbers"),
+])
+def test_check_ffn_cost_names_the_mistake(answer, hint):
+    feedback = check_ffn_cost(answer)
+    assert not feedback and hint in feedback.message
+
+
+def test_check_ffn_cost_accepts_the_count_of_bert_bases_ffn():
+    assert check_ffn_cost((768 * 3072 * 2 + 3072 + 768, 128 * 768 * 3072 * 2))
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    ((57_600, 7_200), "ordinary 1×1 convolution"),
+    ((6_400, 7_200), "one group's block"),
+    ((19_200, 7_200 + 240), "counts 240 biases"),
+    ((7_200, 19_200), "swapped"),
+    ((19_200, 7_201), "not it"),
+    ("19200", "give two numbers"),
+])
+def test_check_grouped_weights_names_the_mistake(answer, hint):
+    feedback = check_grouped_weights(answer)
+    assert not feedback and hint in feedback.message
+
+
+def test_check_grouped_weights_accepts_240_squared_over_g():
+    assert check_grouped_weights((240 * 240 // 3, 240 * 240 // 8))
+
+
+# -- the fully convolutional figure ------------------------------------------------------
+
+def test_canvas_class_maps_frames_each_windows_winner_and_writes_every_pixels_largest():
+    rng = np.random.default_rng(0)
+    maps = rng.standard_normal((4, 12, 10))
+    maps[:, 1:5, 7] += 5    # window 0: class 7
+    maps[:, 7:11, 2] += 5   # window 1: class 2
+    canvas = rng.random((8, 24))
+    fig = viz.canvas_class_maps(canvas, maps, [(1, 5), (7, 11)])
+    canvas_ax, *map_axes, last = fig.axes
+    assert len(map_axes) == 10
+    np.testing.assert_array_equal(canvas_ax.get_images()[0].get_array(), canvas)
+    for c, ax in enumerate(map_axes):
+        np.testing.assert_array_equal(ax.get_images()[0].get_array(), maps[:, :, c])
+        frames = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+        starts = sorted(round(p.get_x() + 0.5) for p in frames)
+        assert starts == {7: [1], 2: [7]}.get(c, [])
+    written = {(round(t.get_position()[1]), round(t.get_position()[0])): t for t in last.texts}
+    assert len(written) == 4 * 12
+    largest = maps.argmax(axis=2)
+    for (i, j), text in written.items():
+        assert text.get_text() == str(largest[i, j])
+        winner = 7 if 1 <= j < 5 else 2 if 7 <= j < 11 else None
+        assert (text.get_fontweight() == "bold") == (largest[i, j] == winner)
+
+
+# -- notebook 10: its identities, and its prose against its outputs ----------------------
+
+@pytest.fixture(scope="module")
+def notebook_10() -> tuple[dict, list]:
+    with contextlib.chdir(NOTEBOOKS):
+        return run_notebook(NB10)
+
+
+def _printed(cells: list, marker: str) -> str:
+    (printed,) = [p for source, p, _ in cells if marker in source]
+    return printed
+
+
+def test_every_identity_the_notebook_checks_holds(notebook_10):
+    _, cells = notebook_10
+    checks = re.findall(r"^(.*?): (True|False)$", "".join(p for _, p, _ in cells), flags=re.M)
+    assert len(checks) == 5  # FFN, SE twice, depthwise, grouped
+    assert all(result == "True" for _, result in checks), checks
+
+
+def test_the_feed_forward_network_is_two_1x1_convolutions(notebook_10):
+    ns, _ = notebook_10
+    expected = np.maximum(ns["tokens"] @ ns["W1"] + ns["b1"], 0) @ ns["W2"] + ns["b2"]
+    np.testing.assert_allclose(ns["as_convolutions"][0], expected, rtol=1e-12)
+
+
+def test_squeeze_excitation_scales_the_channels_by_numbers_between_0_and_1(notebook_10):
+    ns, _ = notebook_10
+    weights = ns["channel_weights"]
+    assert ((weights > 0) & (weights < 1)).all() and weights.std() > 0.05
+    np.testing.assert_allclose(ns["scaled"] / ns["features"], np.broadcast_to(weights,
+                                                                          ns["features"].shape))
+
+
+def test_the_shuffle_lets_every_input_reach_every_output(notebook_10):
+    ns, _ = notebook_10
+    groups = np.kron(np.eye(3, dtype=bool), np.ones((4, 4), dtype=bool))
+    np.testing.assert_array_equal(ns["without_shuffle"], groups)
+    assert ns["with_shuffle"].all()
+
+
+def test_the_relu_spiral_loses_points_in_few_dimensions_only(notebook_10):
+    _, cells = notebook_10
+    recovered = {int(n): int(p) for n, p in re.findall(
+        r"ReLU in +(\d+) dimensions: +(\d+)% of the points recovered",
+        _printed(cells, "spiral @ T_n"))}
+    assert set(recovered) == {2, 3, 5, 15, 30}
+    assert recovered[2] <= 50 and recovered[3] <= 50
+    assert recovered[15] == recovered[30] == 100
+
+
+def test_the_fully_convolutional_prose_quotes_its_measurements(notebook_10):
+    ns, cells = notebook_10
+    printed = _printed(cells, "whole_slots")
+    numbers = dict(re.findall(r"^(.+?): (\d+\.\d)%", printed, flags=re.M))
+    window = float(numbers["window averages read the digit right"])
+    alone = float(re.search(r"alone: (\d+\.\d)%", printed).group(1))
+    slots = float(numbers["averages over whole slots, blank columns included"])
+    pixel = float(numbers["one map pixel in a window, its largest class"])
+    packed = float(numbers["digits packed with no blank columns, window averages"])
+    # what the prose says of them
+    assert abs(window - alone) <= 1.0 and pixel < 40 < slots < packed < window
+    np.testing.assert_array_equal(ns["read"][:5], ns["net"].predict(ns["five"]))
+
+
+def test_the_notebooks_windows_sit_over_the_digits():
+    ns: dict = {}
+    source = next("".join(c["source"]) for c in json.loads(NB10.read_text())["cells"]
+                  if "def windows_of" in "".join(c["source"]))
+    exec(source.split("five = ")[0], {"np": np}, ns)  # the helpers only
+    assert ns["windows_of"](5) == [(1, 5), (7, 11), (13, 17), (19, 23), (25, 29)]
+    assert ns["windows_of"](3, margin=0) == [(0, 4), (4, 8), (8, 12)]
+    canvas = ns["canvas_of"](np.ones((2, 8, 8, 1)))
+    assert canvas.shape == (8, 24, 1) and canvas[:, :2].sum() == 0 and canvas[:, 2:10].all()
