@@ -134,7 +134,7 @@ def test_the_block_explorer_draws_each_block_and_tells_its_layers():
         text = explorer.text.value
         assert f"{explorer.result.cost.params:,}</b> parameters" in text
         for layer in explorer.result.cost.layers:
-            assert f"<td>{layer.multiplies:,}</td>" in text
+            assert f">{layer.multiplies:,}</td>" in text and f">{layer.params:,}</td>" in text
         captions = [t.get_text() for t in explorer.figure.axes[0].texts
                     if t.get_gid() and t.get_gid().startswith("caption")]
         assert captions == [c for c in explorer.result.captions if c]

@@ -952,12 +952,14 @@ def _tokens(n: int) -> str:
 
 
 def _describe_block(r: BlockResult) -> str:
-    rows = "".join(f"<tr><td>{html.escape(layer.name)}</td><td>{layer.params:,}</td>"
-                   f"<td>{layer.multiplies:,}</td></tr>" for layer in r.cost.layers)
+    cell = '<td style="text-align: right; padding: 0 0 0 1.5em">'
+    rows = "".join(f"<tr><td>{html.escape(layer.name)}</td>{cell}{layer.params:,}</td>"
+                   f"{cell}{layer.multiplies:,}</td></tr>" for layer in r.cost.layers)
+    head = '<th style="text-align: right; padding: 0 0 0 1.5em">'
     return (f"<b>{html.escape(r.block)}</b>: <b>{r.cost.params:,}</b> parameters, "
             f"<b>{r.cost.multiplies:,}</b> multiplications"
-            f"<table><tr><th>layer</th><th>parameters</th><th>multiplications</th></tr>"
-            f"{rows}</table>")
+            f'<table><tr><th style="text-align: left">layer</th>{head}parameters</th>'
+            f"{head}multiplications</th></tr>{rows}</table>")
 
 
 def block_explorer() -> Explorer:

@@ -76,8 +76,16 @@ def _expect_change(page, output, action, what: str) -> float:
     return seconds
 
 
+def _shows_its_value(readout, value: float) -> bool:
+    try:
+        return float(readout.inner_text().strip()) == value
+    except ValueError:
+        return False
+
+
 def _operate_slider(page, output, handle, readout, label: str) -> int:
-    """Move a slider with the keyboard, then type a value in its readout."""
+    """Move a slider with the keyboard, then type a value in its readout (or, for a
+    selection slider, walk to its first or last option with the arrow keys)."""
     low, high = float(handle.get_attribute("aria-valuemin")), \
         float(handle.get_attribute("aria-valuemax"))
     now = float(handle.get_attribute("aria-valuenow"))
@@ -91,6 +99,22 @@ def _operate_slider(page, output, handle, readout, label: str) -> int:
         _expect_change(page, output, press, f"slider {label!r}, key {key}"))
     now = float(handle.get_attribute("aria-valuenow"))
     target = low if now != low else high
+    if not _shows_its_value(readout, now):
+        # a selection slider's handle holds the index of its option and its readout the
+        # option's label: walk to its first or last option with the arrow keys instead
+        # of typing, a redraw per option
+        toward = "ArrowLeft" if target == low else "ArrowRight"
+
+        def step() -> None:
+            handle.focus()
+            page.keyboard.press(toward)
+
+        moves = 0
+        while float(handle.get_attribute("aria-valuenow")) != target and moves < high - low:
+            _expect_change(page, output, step, f"slider {label!r}, key {toward}")
+            moves += 1
+        assert float(handle.get_attribute("aria-valuenow")) == target, label
+        return 1 + moves
     text = str(int(target)) if target == int(target) else str(target)
 
     def type_value() -> None:
@@ -175,9 +199,12 @@ def _operate_stepper(page, cell, stepper) -> int:
 
 
 def _operate_radio_buttons(page, output, group) -> int:
-    """Click every option of a group of radio buttons (a quiz question), in turn."""
+    """Click every option of a group of radio buttons (a quiz question, a choice of an
+    explorer), in turn; the one already chosen, if any, last, so that each click changes
+    something."""
     options = group.locator("label")
-    for k in range(options.count()):
+    chosen = [k for k in range(options.count()) if options.nth(k).locator("input").is_checked()]
+    for k in [k for k in range(options.count()) if k not in chosen] + chosen:
         option = options.nth(k)
         _expect_change(page, output, option.click, f"option {option.inner_text()!r}")
         assert option.locator("input").is_checked()
