@@ -17,6 +17,7 @@ gids (``box{k}-height``, ``caption{k}`` ...), never through pixels:
 from __future__ import annotations
 
 import functools
+import html
 import itertools
 import json
 import os
@@ -297,7 +298,12 @@ def test_stored_output_is_this_figure(path, cell_id):
     assert [o["output_type"] for o in outputs] == ["execute_result"]
     data = outputs[0]["data"]
     assert "".join(data["text/plain"]) == repr(fig)
-    width, height = png_size(b64decode(data["image/png"]))
+    # the figure is stored as an <img> of its PNG, with the figure's own text alternative
+    img = re.fullmatch(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)">',
+                       "".join(data["text/html"]))
+    assert img, "".join(data["text/html"])[:200]
+    assert html.unescape(img.group(2)) == fig.alt
+    width, height = png_size(b64decode(img.group(1)))
     fig_width, fig_height = fig.get_size_inches() * fig.dpi
     # the inline backend crops to the drawing's bounding box, with 0.1 inch around it
     assert fig_width <= width <= fig_width + 0.25 * fig.dpi

@@ -7,18 +7,47 @@ from ``cividis``, a colormap designed to read the same with colour-vision defici
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import html
 import io
 import math
 
 import matplotlib
+import matplotlib.figure
 import numpy as np
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from onebyone import _validate as v
 from onebyone.cost import BottleneckCost
 from onebyone.ops import conv1x1, fiber_dot
+
+
+class Figure(matplotlib.figure.Figure):
+    """A matplotlib Figure with ``alt``, a text alternative: what the figure shows, with
+    the numbers that matter, written by the function that drew it.
+
+    In Jupyter it displays as an HTML ``<img>`` of the PNG the inline backend would make
+    (cropped to the drawing, as ``bbox_inches="tight"``), carrying ``alt``: JupyterLab
+    and the course's website show it, and a screen reader reads what the picture shows.
+    The PNG is not stored a second time as ``image/png``, which would double the size of
+    every notebook and which JupyterLab shows without any text alternative.
+    """
+
+    alt: str = ""
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict:
+        from IPython import get_ipython  # only where Jupyter displays
+        from IPython.core.pylabtools import print_figure
+
+        shell = get_ipython()
+        if shell is not None:  # the inline backend would add the PNG again, as image/png
+            shell.display_formatter.formatters["image/png"].for_type(Figure, lambda _: None)
+        source = base64.b64encode(print_figure(self, "png", bbox_inches="tight"))
+        return {"text/plain": repr(self),
+                "text/html": f'<img src="data:image/png;base64,{source.decode("ascii")}" '
+                             f'alt="{html.escape(self.alt)}">'}
+
 
 CMAP = "cividis"
 DPI = 80
@@ -39,6 +68,37 @@ def _annotate(ax, matrix: np.ndarray, image, fmt: str) -> None:
     for (i, j), value in np.ndenumerate(matrix):
         ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=9,
                 color="black" if luminance[i, j] > 0.5 else "white")
+
+
+# -- text alternatives: what a figure shows, in words ----------------------------------
+
+def _sizes(shape: tuple[int, ...]) -> str:
+    return "×".join(str(n) for n in shape)
+
+
+def _numbers(matrix: np.ndarray) -> str:
+    """A matrix's numbers as a reader needs them: every row, when there are few (rows
+    separated by " / "), else the first row and the range."""
+    fmt = _number_format(matrix)
+    rows = [" ".join(fmt.format(x) for x in row) for row in np.atleast_2d(matrix)]
+    if matrix.size <= 36:
+        return "rows " + " / ".join(rows)
+    finite = matrix[np.isfinite(matrix)]
+    extent = (f", values from {fmt.format(finite.min())} to {fmt.format(finite.max())}"
+              if finite.size else "")
+    first = rows[0] if matrix.shape[-1] <= 12 else " ".join(rows[0].split()[:12]) + " …"
+    return f"first row {first}{extent}"
+
+
+def _range(values: np.ndarray) -> str:
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return "no finite values"
+    return f"values from {finite.min():.3g} to {finite.max():.3g}"
+
+
+def _listed(items: list[str]) -> str:
+    return "; ".join(items)
 
 
 def heatmap(*matrices: np.ndarray, titles: list[str] | None = None,
@@ -78,6 +138,9 @@ def heatmap(*matrices: np.ndarray, titles: list[str] | None = None,
         ax.set_axis_off()  # tick labels cost more to draw than the numbers in the cells
         if titles is not None:
             ax.set_title(titles[k])
+    fig.alt = _listed(
+        f"heatmap of {titles[k] if titles is not None else f'matrix {k}'}, "
+        f"{_sizes(m.shape)}, {_numbers(m)}" for k, m in enumerate(arrays))
     return fig
 
 
@@ -117,6 +180,8 @@ def montage(volume: np.ndarray, title: str | None = None, ncols: int | None = No
     ax.set_title(title if title is not None else
                  f"{n_H}×{n_W}×{n_C}: {n_C} channel{'s' if n_C > 1 else ''}, "
                  "channel 0 top left", fontsize=10)
+    fig.alt = (f"{ax.get_title()}: the {n_C} channels of a {n_H}×{n_W}×{n_C} volume drawn "
+               f"as tiles on one colour scale, {_range(volume)}")
     return fig
 
 
@@ -153,12 +218,15 @@ def fiber(x: np.ndarray, w: np.ndarray, i: int, j: int, bias: float = 0.0) -> Fi
     bias_text = f" + b ({bias:g})" if bias else ""
     fig.suptitle(f"pixel ({i}, {j}): Σ x·w{bias_text} = {parts.total:.3f}   →   "
                  f"ReLU = {parts.activation:.3f}", fontsize=11)
+    fig.alt = (f"{fig._suptitle.get_text()}. Bars over the {channels.size} channels: the "
+               f"values x[{i}, {j}, :], {_range(parts.values)}; the filter's weights, "
+               f"{_range(parts.weights)}; their products, {_range(parts.products)}")
     return fig
 
 
 def to_png(fig: Figure) -> bytes:
     """The figure rendered once as PNG bytes, at its own size and dpi."""
-    if not isinstance(fig, Figure):
+    if not isinstance(fig, matplotlib.figure.Figure):
         raise TypeError(f"fig must be a matplotlib Figure, got {v.describe(fig)}")
     buffer = io.BytesIO()
     # light compression: encoding is much of a redraw's time, for ~10% larger files
@@ -318,6 +386,14 @@ def conv1x1_as_matmul(x: np.ndarray, w: np.ndarray,
                 f"pixel ({i}, {j}) → row {i}·{n_W} + {j} = {row} of both matrices → "
                 f"pixel ({i}, {j}) of the output", ha="center", va="bottom", fontsize=10,
                 color=_HIGHLIGHT)
+    traced = (f"; pixel ({pixel[0]}, {pixel[1]}) outlined: its fibre, row "
+              f"{pixel[0] * n_W + pixel[1]} of both matrices, and its output pixel"
+              if pixel is not None else "")
+    fig.alt = (f"A 1×1 convolution as one matrix product: the {n_H}×{n_W}×{n_C} volume x, "
+               f"reshaped to a {n_H * n_W}×{n_C} matrix (one row per pixel), times the "
+               f"{n_C}×{n_F} filter matrix w, equals the {n_H * n_W}×{n_F} matrix z, "
+               f"reshaped back to the {n_H}×{n_W}×{n_F} output{traced}. x: "
+               f"{_range(matrix)}; w: {_numbers(weights)}; z: {_range(z)}")
     return fig
 
 
@@ -412,6 +488,9 @@ def montages(*volumes: np.ndarray, titles: list[str] | None = None,
         ax.text((left + slot / 2) / fig_width, 1 - 4 / fig_height, title, ha="center",
                 va="top", fontsize=10)
         left += slot + gap
+    fig.alt = "Volumes side by side, each drawn as tiles of its channels: " + _listed(
+        f"{title.replace(chr(10), ' ')} ({_sizes(volume.shape)}, {_range(volume)})"
+        for title, volume in zip(titles, volumes, strict=True))
     return fig
 
 
@@ -476,6 +555,11 @@ def cost_bars(cost: BottleneckCost) -> Figure:
     # below the panels: inside them it could hide a bar
     fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=3,
                fontsize=9, frameon=False)
+    fig.alt = "Bar charts, direct f×f layer against a 1×1 bottleneck then the f×f layer: " + \
+        _listed(f"{what}, direct {direct:,} against {reduce + spatial:,} = {reduce:,} for the "
+                f"1×1 reduce + {spatial:,} for the f×f after it, "
+                f"{fewer_or_more(direct / (reduce + spatial))}"
+                for what, direct, reduce, spatial in panels)
     return fig
 
 
@@ -529,6 +613,13 @@ def show_images(*images: np.ndarray, titles: list[str] | None = None) -> Figure:
         ax.set_axis_off()
         if titles is not None:
             ax.set_title(titles[k], fontsize=10)
+    fig.alt = _listed(
+        f"{titles[k] if titles is not None else f'image {k}'}: a {image.shape[0]}×"
+        f"{image.shape[1]} {'colour' if image.ndim == 3 else 'grey'} image, mean "
+        + (" ".join(f"{name} {image[..., c].mean():.2f}"
+                    for c, name in enumerate(("red", "green", "blue")))
+           if image.ndim == 3 else f"grey level {image.mean():.2f}") + " (0 black, 1 white)"
+        for k, image in enumerate(shown))
     return fig
 
 
@@ -575,6 +666,11 @@ def loss_curve(*losses: np.ndarray, labels: list[str] | None = None,
         ax.legend(fontsize=9)
     if title is not None:
         ax.set_title(title, fontsize=11)
+    fig.alt = ((f"{title}: " if title else "") + "loss against training step"
+               + (" on a log scale" if ax.get_yscale() == "log" else "") + ": " + _listed(
+                   f"{labels[k] if labels is not None else f'run {k}'}, {run.size} steps, from "
+                   f"{run[0]:.3g} to {run[-1]:.3g}" if run.size else f"run {k}, no finite loss"
+                   for k, run in enumerate(shown)))
     return fig
 
 
@@ -651,6 +747,13 @@ def decision_maps(*maps: np.ndarray, titles: list[str] | None = None,
     fig.colorbar(image, cax=fig.add_axes((right + 0.2 / fig.get_figwidth(), 0.14,
                                           0.15 / fig.get_figwidth(), 0.76)),
                  label="probability of class 1")
+    fig.alt = ("Maps of a classifier's probability of class 1 over the colours, red to the "
+               "right and blue up, with the line where it is 1/2: " + _listed(
+                   f"{titles[k] if titles is not None else f'map {k}'}, {_range(grid)}"
+                   for k, grid in enumerate(arrays))
+               + (f"; {len(points)} pixels marked, {int((labels == 1).sum())} of class 1 "
+                  f"(circles) and {int((labels == 0).sum())} of class 0 (triangles)"
+                  if points is not None else ""))
     return fig
 
 
@@ -923,7 +1026,35 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
     for k, (op, op_x) in enumerate(zip(operators, operator_xs, strict=True)):
         ax.text(op_x, centre, op, ha="center", va="center", fontsize=_OPERATOR_SIZE,
                 zorder=7, gid=f"operator{k}")
+    fig.alt = _diagram_alt(shapes, operators, captions, values, pixel)
     return fig
+
+
+def _diagram_alt(shapes: list[tuple[int, ...]], operators: list[str],
+                 captions: list[str | None], values: list, pixel: tuple[int, int] | None
+                 ) -> str:
+    """:func:`volume_diagram`'s text alternative: the row read left to right."""
+    def box(k: int) -> str:
+        shape = shapes[k]
+        if len(shape) == 4:
+            f = f"{shape[0]}×{shape[1]}×{shape[2]}"
+            text = f"{shape[3]} filters of {f}" if shape[3] > 1 else f"a filter of {f}"
+        else:
+            text = _sizes(shape)
+        if captions[k]:
+            text += f" ({captions[k].replace(chr(10), ' ')})"
+        if values[k] is not None:
+            text += f" with numbers, {_numbers(np.asarray(values[k], dtype=float))}"
+        return text
+
+    words = [box(0)]
+    for k, op in enumerate(operators):
+        words += [op.replace("\n", " ").replace("→", "").strip() or "→", box(k + 1)]
+        if words[-2] in ("", "→"):
+            words[-2] = "→"
+    highlighted = (f"; pixel ({pixel[0]}, {pixel[1]}) highlighted through every volume"
+                   if pixel is not None else "")
+    return "Volumes drawn as boxes, left to right: " + " ".join(words) + highlighted
 
 
 @dataclasses.dataclass
@@ -1107,6 +1238,11 @@ def training_curves(loss: np.ndarray, validation_accuracy: np.ndarray) -> Figure
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
+    best = int(np.argmax(accuracy))
+    fig.alt = (f"Training over {len(loss)} epochs: the training loss falls from "
+               f"{loss[0]:.3g} to {loss[-1]:.3g} (log scale); the validation accuracy goes "
+               f"from {accuracy[0]:.1%} after epoch 1 to {accuracy[-1]:.1%} after the last, "
+               f"highest {accuracy[best]:.1%} after epoch {best + 1}")
     return fig
 
 
@@ -1159,6 +1295,8 @@ def digit_grid(images: np.ndarray, titles: list[str] | None = None, ncols: int =
             ax.imshow(images[k], cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
             if titles is not None:
                 ax.set_title(titles[k], fontsize=10)
+    fig.alt = (f"{len(images)} handwritten digits of {images.shape[1]}×{images.shape[2]} pixels"
+               + (", titled " + ", ".join(titles) if titles is not None else ""))
     return fig
 
 
@@ -1229,6 +1367,11 @@ def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figu
             score = f"{scores[c]:+.0f}".replace("-", "−")
             ax.set_title(f"{c} guess\n{score}" if framed else f"{c}\n{score}", fontsize=9,
                          fontweight="bold" if framed else "normal", linespacing=1.1)
+    fig.alt = "Digits, each beside its class maps, one per class, titled with their mean: " + \
+        _listed(f"label {int(labels[row])}: guess {int(np.argmax(maps[row].mean(axis=(0, 1))))}"
+                f", scores " + " ".join(f"{c}:{round(score) + 0:+d}" for c, score in
+                                        enumerate(maps[row].mean(axis=(0, 1))))
+                for row in range(k))
     return fig
 
 
@@ -1269,6 +1412,11 @@ def confusion(matrix: np.ndarray, title: str | None = None) -> Figure:
     ax.set_ylabel("true")
     if title is not None:
         ax.set_title(title, fontsize=11)
+    mistakes = [f"true {i} as {j}: {matrix[i, j]}" for i, j in zip(*np.nonzero(matrix), strict=True)
+                if i != j]
+    fig.alt = ((f"{title}: " if title else "") + f"confusion matrix of {len(matrix)} classes, "
+               f"{int(matrix.sum())} images, {int(np.trace(matrix))} on the diagonal (right); "
+               + ("mistakes: " + ", ".join(mistakes) if mistakes else "no mistakes"))
     return fig
 
 
@@ -1347,6 +1495,13 @@ def canvas_class_maps(canvas: np.ndarray, maps: np.ndarray,
         for a, b in windows:
             for edge in (a - 0.5, b - 0.5):
                 ax.axvline(edge, color="0.6", linewidth=0.8)
+    agree = sum(largest[i, j] == winners[window_of[j]]
+                for i in range(n_H) for j in window_of)
+    fig.alt = (f"{len(windows)} digits side by side, and under them the {n_classes} class maps "
+               f"({n_H}×{n_W}) a fully convolutional network makes of them. Averaged over "
+               f"each digit's window the maps read {' '.join(map(str, winners))}; the largest "
+               f"class at a single map pixel agrees with its window's reading at {agree} of "
+               f"{n_H * len(window_of)} pixels")
     return fig
 
 

@@ -7,6 +7,7 @@ this module (tested without a browser), and draws the result with :mod:`onebyone
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 from collections.abc import Callable, Sequence
@@ -20,6 +21,15 @@ from matplotlib.figure import Figure
 from onebyone import _validate as v
 from onebyone import cost, data, ops, viz
 from onebyone.exercises import Feedback, Question, check_question, grade
+
+
+class _Picture(widgets.Image):
+    """An Image whose ``tooltip``, the picture's text alternative, reaches the browser as
+    the ``<img>``'s title, which screen readers announce. ipywidgets' front end reads a
+    widget's ``description`` before its tooltip, and Image has none: the front end's
+    view fails on a tooltip without it. An empty one lets the title through."""
+
+    description = traitlets.Unicode("").tag(sync=True)
 
 
 class Explorer(widgets.VBox):
@@ -42,7 +52,7 @@ class Explorer(widgets.VBox):
         self.text = widgets.HTML()
         # an Image widget, not an Output: the PNG is rendered once, here, and a redraw
         # replaces it without clearing and re-capturing display output
-        self.image = widgets.Image(format="png")
+        self.image = _Picture(format="png")
         # flex-start: show the picture at its own size instead of stretched to the width
         sliders = widgets.HBox(list(controls.values()),
                                layout=widgets.Layout(flex_flow="row wrap"))
@@ -57,6 +67,34 @@ class Explorer(widgets.VBox):
         self.figure = self._draw(self.result)
         self.text.value = self._describe(self.result)
         self.image.value = viz.to_png(self.figure)
+        # the picture's text alternative: the Image widget renders an <img> whose title
+        # is the tooltip, what screen readers announce (it has no alt of its own)
+        self.image.tooltip = self.figure.alt
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        """As every widget, plus a still in HTML for where widgets cannot run (a static
+        page of the course): the first picture with its text alternative, the settings,
+        the line of text, and how to run it live."""
+        data = super()._repr_mimebundle_(**kwargs)
+        settings = ", ".join(f"{html.escape(_label(c))} {html.escape(str(c.value))}"
+                             for c in self.controls.values())
+        source = base64.b64encode(viz.to_png(self.figure)).decode("ascii")
+        data["text/html"] = (
+            f'<div class="onebyone-still"><p><b>A still of this explorer</b>, at its first '
+            f"settings: {settings}.</p><p>{self.text.value}</p>"
+            f'<img src="data:image/png;base64,{source}" alt="{html.escape(self.figure.alt)}">'
+            f"<p>{LIVE_NOTE}</p></div>")
+        return data
+
+
+LIVE_NOTE = ("It is live in JupyterLab, where its controls redraw it: run "
+             "<code>python3 tools/course.py lab</code> from a clone of the course, or open it "
+             "on Binder, then run the notebook.")
+"""Said wherever an explorer or a quiz is shown as a still (a static page)."""
+
+
+def _label(control: widgets.ValueWidget) -> str:
+    return getattr(control, "description", "") or type(control).__name__
 
 
 def _largest_setting(name: str, value: object, limit: int) -> int:
@@ -542,8 +580,10 @@ def shrinking_channels_stepper(x: np.ndarray | None = None,
 # -- quizzes -----------------------------------------------------------------------
 
 def _feedback_html(feedback: Feedback) -> str:
-    colour = "#1a7f37" if feedback else "#b35900"
-    return f'<span style="color: {colour}">{html.escape(repr(feedback))}</span>'
+    # the verdict is in words and symbols (✓ Correct, ✗ Not yet), in bold, in the theme's
+    # own text colour: nothing is said by colour alone, and it reads on light and dark
+    verdict, _, message = repr(feedback).partition(": ")
+    return f"<b>{html.escape(verdict)}</b>: {html.escape(message)}"
 
 
 class Quiz(widgets.VBox):
@@ -571,6 +611,19 @@ class Quiz(widgets.VBox):
             prompt = widgets.HTML(f"<b>{k + 1}.</b> {html.escape(question.prompt)}")
             boxes.append(widgets.VBox([prompt, choice, feedback]))
         super().__init__(boxes)
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        """As every widget, plus the questions and their options in HTML, without
+        controls, for where widgets cannot run (a static page of the course)."""
+        data = super()._repr_mimebundle_(**kwargs)
+        items = "".join(
+            f"<li><p>{html.escape(q.prompt)}</p><ol type=\"a\">"
+            + "".join(f"<li>{html.escape(option)}</li>" for option in q.options)
+            + "</ol></li>" for q in self.questions)
+        data["text/html"] = (f'<div class="onebyone-still"><p><b>Quiz</b> (the answers are '
+                             f"checked live, in JupyterLab)</p><ol>{items}</ol>"
+                             f"<p>{LIVE_NOTE.replace('It is', 'The quiz is')}</p></div>")
+        return data
 
     def _grader(self, k: int) -> Callable[[object], None]:
         def on_choice(change: object) -> None:

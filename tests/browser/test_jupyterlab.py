@@ -237,6 +237,50 @@ def _operate_widgets(page, cell) -> int:
     return actions
 
 
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+IPYWIDGETS_OWN = {
+    # the slider handle that ipywidgets renders (noUiSlider) has role="slider" but no
+    # name: the slider's description is a separate element the handle does not refer
+    # to, and no ipywidgets option (description, tooltip, style, layout) reaches the
+    # handle. Keyboard use is not affected (arrows move it; the readout can be typed in).
+    "aria-input-field-name": ".noUi-handle",
+    # Play's buttons are icons without text; its tooltip is set on the box around them.
+    # The Stepper's ◀ back and next ▶ buttons, which have text, do what Play does a step
+    # at a time.
+    "button-name": ".widget-play button",
+}
+"""The only violations allowed, each only on the elements named: ipywidgets' own."""
+
+
+def _audit_outputs(page) -> list[str]:
+    """axe-core over the notebook's output areas (WCAG 2 A and AA): each violation as
+    'rule: element', except ``IPYWIDGETS_OWN``."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    theme = page.evaluate("document.body.dataset.jpThemeName")
+    results = Axe().run(page, context={"include": [[".jp-OutputArea"]]},
+                        options={"runOnly": {"type": "tag", "values": WCAG_A_AA}})
+    found = []
+    for violation in results.response["violations"]:
+        allowed = IPYWIDGETS_OWN.get(violation["id"])
+        for node in violation["nodes"]:
+            target = node["target"][0]
+            if allowed and page.evaluate("([t, s]) => document.querySelector(t).matches(s)",
+                                         [target, allowed]):
+                continue
+            found.append(f"{theme}: {violation['id']}: {target} {node['html'][:160]}")
+    return found
+
+
+def _set_theme(page, name: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text="Settings").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Theme").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=name).first.click()
+    page.wait_for_function("(name) => document.body.dataset.jpThemeName === name", arg=name,
+                           timeout=TIMEOUT_MS)
+    page.keyboard.press("Escape")
+
+
 @pytest.mark.parametrize("path", nav.course_notebooks(), ids=lambda p: p.name)
 def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -269,6 +313,18 @@ def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
             assert actions > 0, "widget cells with no control operated"
             widget_cells.last.scroll_into_view_if_needed()
         assert notebook.get_by_text("Error displaying widget").count() == 0
+        # the course's own output areas, in the light theme and the dark one (JupyterLab's
+        # own chrome is not ours to audit)
+        violations = _audit_outputs(page)
+        _set_theme(page, "JupyterLab Dark")
+        try:
+            if widget_cells.count():
+                widget_cells.first.screenshot(path=SCREENSHOTS / f"{path.stem}-dark.png")
+            violations += _audit_outputs(page)
+        finally:
+            _set_theme(page, "JupyterLab Light")
+        assert violations == [], "accessibility violations in the outputs:\n" + "\n".join(
+            violations)
         assert page_errors == []
     finally:
         SCREENSHOTS.mkdir(exist_ok=True)
