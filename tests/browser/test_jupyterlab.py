@@ -180,9 +180,10 @@ def _operate_stepper(page, cell, stepper) -> int:
     play = stepper.locator(".widget-play button").first
     image.evaluate(RECORD_FRAMES)
     start = position()
-    play.click()
+    play.focus()  # with the keyboard alone: Tab to Play, Enter to play and to pause
+    page.keyboard.press("Enter")
     page.wait_for_timeout(3_000)
-    play.click()  # pause
+    page.keyboard.press("Enter")  # pause
     frames = page.evaluate(STOP_RECORDING)
     assert position() > start, "Play did not move the slider"
     assert len(frames) >= 3, f"Play showed {len(frames)} pictures in 3 s"
@@ -199,14 +200,22 @@ def _operate_stepper(page, cell, stepper) -> int:
 
 
 def _operate_radio_buttons(page, output, group) -> int:
-    """Click every option of a group of radio buttons (a quiz question, a choice of an
-    explorer), in turn; the one already chosen, if any, last, so that each click changes
-    something."""
+    """Choose every option of a group of radio buttons (a quiz question, a choice of an
+    explorer) in turn, by mouse and by keyboard alternately; the one already chosen, if
+    any, last, so that each choice changes something."""
     options = group.locator("label")
     chosen = [k for k in range(options.count()) if options.nth(k).locator("input").is_checked()]
-    for k in [k for k in range(options.count()) if k not in chosen] + chosen:
+    for turn, k in enumerate([k for k in range(options.count()) if k not in chosen] + chosen):
         option = options.nth(k)
-        _expect_change(page, output, option.click, f"option {option.inner_text()!r}")
+
+        def choose(option=option, by_keyboard=turn % 2 == 1) -> None:
+            if by_keyboard:  # every other option with the keyboard alone: focus it, Space
+                option.locator("input").focus()
+                page.keyboard.press("Space")
+            else:
+                option.click()
+
+        _expect_change(page, output, choose, f"option {option.inner_text()!r}")
         assert option.locator("input").is_checked()
     return options.count()
 
