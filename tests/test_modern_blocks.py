@@ -291,3 +291,25 @@ def test_the_notebooks_windows_sit_over_the_digits():
     assert ns["windows_of"](3, margin=0) == [(0, 4), (4, 8), (8, 12)]
     canvas = ns["canvas_of"](np.ones((2, 8, 8, 1)))
     assert canvas.shape == (8, 24, 1) and canvas[:, :2].sum() == 0 and canvas[:, 2:10].all()
+
+
+def test_the_ffn_as_1x1_convolutions_is_pytorchs_transformer_sublayer():
+    torch = pytest.importorskip("torch")
+    from onebyone import ops
+
+    rng = np.random.default_rng(3)
+    T, d_model, d_ff = 7, 16, 64
+    tokens = rng.standard_normal((T, d_model))
+    W1, b1 = rng.standard_normal((d_model, d_ff)), rng.standard_normal(d_ff)
+    W2, b2 = rng.standard_normal((d_ff, d_model)), rng.standard_normal(d_model)
+    layer = torch.nn.TransformerEncoderLayer(d_model, nhead=2, dim_feedforward=d_ff,
+                                             dropout=0.0).double().eval()
+    with torch.no_grad():
+        layer.linear1.weight.copy_(torch.from_numpy(W1.T))
+        layer.linear1.bias.copy_(torch.from_numpy(b1))
+        layer.linear2.weight.copy_(torch.from_numpy(W2.T))
+        layer.linear2.bias.copy_(torch.from_numpy(b2))
+        # the sublayer the encoder layer itself runs (its _ff_block), dropout off
+        theirs = layer._ff_block(torch.from_numpy(tokens)).numpy()
+    ours = ops.conv1x1(ops.relu(ops.conv1x1(tokens.reshape(1, T, d_model), W1, b1)), W2, b2)
+    np.testing.assert_allclose(ours[0], theirs, rtol=1e-10, atol=1e-10)
