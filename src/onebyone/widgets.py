@@ -166,6 +166,11 @@ class Stepper(widgets.HBox):
         self.next.on_click(lambda _: self._move(+1))
 
     @property
+    def description(self) -> str:
+        """The slider's label, which names the whole stepper."""
+        return self.slider.description
+
+    @property
     def min(self) -> int:
         return self.slider.min
 
