@@ -42,6 +42,14 @@ def test_test_runs_pytest_in_the_virtual_environment():
     assert course.PYTHON.parent.parent == ROOT / ".venv"
 
 
+def test_site_builds_the_website_in_the_virtual_environment():
+    args = course.command_line("site", ["/tmp/out"])
+    assert args == [str(course.PYTHON), str(ROOT / "tools" / "website.py"), "/tmp/out"]
+    assert (ROOT / "tools" / "website.py").is_file()
+    assert course.REQUIREMENTS["site"] == "requirements-dev.txt"
+    assert "python3 tools/course.py site" in course.__doc__
+
+
 def test_pytest_collects_the_tests_and_every_notebook_strictly():
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'testpaths = ["tests", "notebooks"]' in pyproject
@@ -120,6 +128,29 @@ def test_lab_install_does_not_serve_test_and_changes_reinstall(fake_venv, monkey
     monkeypatch.setattr(course, "_fingerprint", lambda: "requirements edited")
     course.setup("lab")
     assert installed(fake_venv) == ["requirements.txt"]
+
+
+def test_site_installs_the_test_tools_once_for_both(fake_venv):
+    course.setup("site")
+    assert installed(fake_venv) == ["requirements-dev.txt"]
+    fake_venv.clear()
+    course.setup("test")  # the same install: nothing more
+    course.setup("lab")
+    course.setup("site")
+    assert installed(fake_venv) == []
+
+
+def test_main_runs_site_after_setting_it_up(monkeypatch):
+    calls = []
+
+    def run(args, cwd):
+        calls.append(args)
+        return course.subprocess.CompletedProcess(args, 0)
+
+    monkeypatch.setattr(course, "setup", lambda command: calls.append(("setup", command)))
+    monkeypatch.setattr(course.subprocess, "run", run)
+    assert course.main(["site", "out"]) == 0
+    assert calls == [("setup", "site"), course.command_line("site", ["out"])]
 
 
 def test_installs_show_pips_progress(fake_venv):

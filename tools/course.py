@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Set up the course in a virtual environment inside the repo, then open or test it.
+"""Set up the course in a virtual environment inside the repo, then open, test or publish it.
 
     python3 tools/course.py lab     # set up, then open JupyterLab at notebooks/00_index.ipynb
     python3 tools/course.py test    # set up (with the test tools), then run the whole test suite
+    python3 tools/course.py site    # set up (with the test tools), then build the static
+                                    # website into _build/site (tools/website.py)
 
-Extra arguments are passed on to ``jupyter lab`` or ``pytest``.  Only the standard
-library is used here, so this runs on any Python >= 3.10 before anything is installed.
-Installs are skipped when the requirement files have not changed since the last one;
-the test tools' install includes everything ``lab`` needs, so ``lab`` after ``test``
-installs nothing.
+Extra arguments are passed on to ``jupyter lab`` or ``pytest``; ``site`` takes an output
+folder instead of ``_build/site``.  Only the standard library is used here, so this runs
+on any Python >= 3.10 before anything is installed. Installs are skipped when the
+requirement files have not changed since the last one; the test tools' install includes
+everything ``lab`` and ``site`` need, so ``lab`` or ``site`` after ``test`` installs nothing.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-REQUIREMENTS = {"lab": "requirements.txt", "test": "requirements-dev.txt"}
-SERVED_BY = {"lab": ("lab", "test"), "test": ("test",)}
-"""Which commands' installs serve each command: the test tools include lab's needs."""
+REQUIREMENTS = {"lab": "requirements.txt", "test": "requirements-dev.txt",
+                "site": "requirements-dev.txt"}
+SERVED_BY = {"lab": ("lab", "test"), "test": ("test",), "site": ("test",)}
+"""Which commands' installs serve each command: the test tools include lab's needs, and
+the site's (an install is recorded per requirements file, so test's is site's)."""
 MIN_PYTHON = (3, 10)
 COURSE_DIR = "notebooks"
 """What JupyterLab's file browser shows a learner: the course, not the repo's tooling."""
@@ -78,13 +82,16 @@ def setup(command: str) -> None:
 
 
 def command_line(command: str, extra: list[str]) -> list[str]:
-    """What ``lab`` or ``test`` runs inside the virtual environment, from the repo root."""
+    """What ``lab``, ``test`` or ``site`` runs inside the virtual environment, from the
+    repo root."""
     if command == "lab":
         args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT / COURSE_DIR}",
                 f"--LabApp.default_url=/lab/tree/{START_PAGE}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--allow-root")  # containers often run as root; Jupyter refuses it
         return [*args, *extra]
+    if command == "site":
+        return [str(PYTHON), str(ROOT / "tools" / "website.py"), *extra]
     return [str(PYTHON), "-m", "pytest", *extra]
 
 

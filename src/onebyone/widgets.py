@@ -81,7 +81,7 @@ class Explorer(widgets.VBox):
         source = base64.b64encode(viz.to_png(self.figure)).decode("ascii")
         data["text/html"] = (
             f'<div class="onebyone-still"><p><b>A still of this explorer</b>, at its first '
-            f"settings: {settings}.</p><p>{self.text.value}</p>"
+            f"settings: {settings}.</p><div>{self.text.value}</div>"
             f'<img src="data:image/png;base64,{source}" alt="{html.escape(self.figure.alt)}">'
             f"<p>{LIVE_NOTE}</p></div>")
         return data

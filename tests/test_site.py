@@ -1,0 +1,380 @@
+"""The course as a static website (tools/website.py, Jupyter Book 1), built once here.
+
+Every course notebook has a page, in course order; every link and ``#anchor`` inside the
+site leads to a file and an id that exist; no page holds a traceback, a raw widget repr
+or a control that would do nothing; every picture has its alt text; Sphinx printed no
+warning; nothing is fetched from the network. ``test_the_checks_catch_a_bad_page`` shows
+that the checks find what they look for.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import nbformat
+import pytest
+
+import nav  # tools/nav.py, importable through tests/conftest.py
+import website  # tools/website.py
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = nav.course_notebooks()
+PAGES = ["index.html", *(f"notebooks/{p.stem}.html" for p in NOTEBOOKS)]
+WIDGET_REPRS = ("Explorer(children=", "Quiz(children=", "Stepper(", "(children=(")
+CONTROLS = {"input", "button", "select", "textarea"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+EXTERNAL = re.compile(r"^(https?:)?//")
+
+
+@dataclass
+class Page:
+    path: Path
+    ids: set[str] = field(default_factory=set)
+    urls: list[tuple[str, str]] = field(default_factory=list)  # (tag, href or src)
+    anchors: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    classes: set[str] = field(default_factory=set)
+    output_controls: list[str] = field(default_factory=list)  # controls in cell outputs
+    widget_views: int = 0  # live widgets, that no static page can run
+    text: str = ""
+    article: str = ""  # the text of the page's content, without the theme's
+
+
+class _Parser(HTMLParser):
+    def __init__(self, page: Page) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page, self.stack, self.texts, self.article = page, [], [], []
+        self.link: list | None = None  # [href, text] of the <a> being read
+        # the stack depth of the cell output and of the <article> we are in
+        self.output_depth: int | None = None
+        self.article_depth: int | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        self.page.classes.update(classes)
+        if a.get("id"):
+            self.page.ids.add(a["id"])
+        if tag == "a" and a.get("name"):  # an old-style anchor
+            self.page.ids.add(a["name"])
+        for key in ("href", "src"):
+            if a.get(key) is not None:
+                self.page.urls.append((tag, a[key]))
+        if tag == "a" and a.get("href") is not None:
+            self.link = [a["href"], ""]
+        if tag == "img":
+            self.page.images.append(a)
+        if tag == "script" and a.get("type") == website.WIDGET_VIEW:
+            self.page.widget_views += 1
+        if tag in CONTROLS and self.output_depth is not None:
+            self.page.output_controls.append(self.get_starttag_text())
+        if tag not in VOID:
+            self.stack.append(tag)
+            if "cell_output" in classes and self.output_depth is None:
+                self.output_depth = len(self.stack)
+            if tag == "article" and self.article_depth is None:
+                self.article_depth = len(self.stack)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.link is not None:
+            self.page.anchors.append((self.link[0], " ".join(self.link[1].split())))
+            self.link = None
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+        if self.output_depth is not None and len(self.stack) < self.output_depth:
+            self.output_depth = None
+        if self.article_depth is not None and len(self.stack) < self.article_depth:
+            self.article_depth = None
+
+    def handle_data(self, data: str) -> None:
+        if not self.stack or self.stack[-1] not in ("script", "style"):
+            self.texts.append(data)
+            if self.article_depth is not None:
+                self.article.append(data)
+            if self.link is not None:
+                self.link[1] += data
+
+
+def parse(path: Path) -> Page:
+    page = Page(path)
+    parser = _Parser(page)
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    page.text = " ".join(" ".join(parser.texts).split())
+    page.article = " ".join(" ".join(parser.article).split())
+    return page
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Every page of the site (not the theme's own files nor the notebooks' sources)."""
+    return sorted(p for p in site.rglob("*.html")
+                  if p.relative_to(site).parts[0] not in ("_static", "_sources"))
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every link, script, stylesheet or picture inside the site whose file or ``#id``
+    does not exist."""
+    pages = {p.resolve(): parse(p) for p in html_pages(site)}
+    broken = []
+    for path, page in pages.items():
+        for tag, link in page.urls:
+            url = urlparse(link)
+            if url.scheme in ("http", "https", "mailto", "data", "javascript") or url.netloc:
+                continue
+            target = (path.parent / unquote(url.path)).resolve() if url.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            where = f"{path.relative_to(site.resolve())}: <{tag}> {link}"
+            if site.resolve() not in target.parents or not target.is_file():
+                broken.append(f"{where}: no such file")
+            elif url.fragment and target.suffix == ".html":
+                ids = (pages.get(target) or parse(target)).ids
+                if unquote(url.fragment) not in ids:
+                    broken.append(f"{where}: no id {url.fragment!r}")
+    return broken
+
+
+def page_problems(page: Page) -> list[str]:
+    """What must never be on a page: a traceback or an error output, a live widget or its
+    raw repr (no widget runs here), a control in an output, a picture without alt text."""
+    problems = []
+    if "Traceback (most recent call last)" in page.text:
+        problems.append("a Python traceback")
+    problems += [f"an output of class {c!r}" for c in ("traceback", "stderr")
+                 if c in page.classes]
+    problems += [f"a raw widget repr {r!r}" for r in WIDGET_REPRS if r in page.text]
+    problems += ["a live widget, that cannot run here"] * page.widget_views
+    problems += [f"a control in an output, that would do nothing: {c}"
+                 for c in page.output_controls]
+    problems += [f"a picture without alt text: src={str(img.get('src'))[:60]}"
+                 for img in page.images if not (img.get("alt") or "").strip()]
+    return problems
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site, built once for this module (raises, listing them, if Sphinx warned)."""
+    return website.build(tmp_path_factory.mktemp("site") / "site")
+
+
+def _notebook(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _markdown(path: Path) -> str:
+    return "\n\n".join("".join(c["source"]) for c in _notebook(path)["cells"]
+                       if c["cell_type"] == "markdown")
+
+
+@pytest.mark.slow
+def test_every_course_notebook_has_a_page_titled_as_it_is(site):
+    for path in NOTEBOOKS:
+        page = site / "notebooks" / f"{path.stem}.html"
+        assert page.is_file(), path.name
+        title = nav.title_and_blurb(nbformat.read(path, as_version=4))[0]
+        shown = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), re.S)[1]
+        assert unescape(shown).startswith(f"{title} — "), path.name
+
+
+@pytest.mark.slow
+def test_the_table_of_contents_lists_the_pages_in_course_order(site):
+    html = (site / "index.html").read_text(encoding="utf-8")
+    sidebar = re.search(r'<nav class="[^"]*bd-docs-nav.*?</nav>', html, re.S)[0]
+    listed = re.findall(r'href="([^"#]+)"', sidebar)
+    assert listed == [f"notebooks/{p.stem}.html" for p in NOTEBOOKS]
+
+
+@pytest.mark.slow
+def test_every_internal_link_and_anchor_resolves(site):
+    assert broken_links(site) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PAGES)
+def test_no_traceback_widget_repr_dead_control_or_picture_without_alt(site, name):
+    assert page_problems(parse(site / name)) == []
+
+
+@pytest.mark.slow
+def test_the_build_printed_no_warnings(site):
+    # build() raises SiteError, with what Jupyter Book and Sphinx printed, when they
+    # print anything to stderr (see the two tests below): the fixture got a site
+    assert (site / ".buildinfo").is_file() and (site / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_a_warning_fails_the_build(tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "index.md").write_text("# Home\n\n[a page that is not](missing.md)\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\n")
+    (book / "_config.yml").write_text(json.dumps(website.config()))  # JSON is YAML
+    printed = website.sphinx(book, tmp_path / "html", tmp_path / "doctrees")
+    assert "WARNING" in printed and "missing.md" in printed
+
+
+def test_build_keeps_no_site_that_sphinx_warned_about(tmp_path, monkeypatch):
+    monkeypatch.setattr(website, "sphinx", lambda *_: "WARNING: something\n")
+    with pytest.raises(website.SiteError, match="WARNING: something"):
+        website.build(tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_build_replaces_only_a_site(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(website.SiteError, match="holds no site"):
+        website.build(tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.slow
+def test_the_home_page_is_the_readme_introduction(site):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    title, intro = readme.split("\n## ")[0].split("\n\n", 1)
+    home = parse(site / "index.html")
+    # the title, its heading link (#), then the README's first paragraph
+    assert home.article.startswith(f"{title.removeprefix('# ')} # {' '.join(intro.split())}")
+    following = re.search(r'class="right-next"\s+href="([^"]+)"', home.path.read_text())
+    assert following[1] == "notebooks/00_index.html"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", range(len(NOTEBOOKS)), ids=[p.stem for p in NOTEBOOKS])
+def test_prev_and_next_go_to_the_neighbouring_pages(site, k):
+    names = [f"{p.stem}.html" for p in NOTEBOOKS]
+    page = parse(site / "notebooks" / names[k])
+    # the notebook's own line, at the top and at the bottom: "← previous · next →"
+    back = [href for href, text in page.anchors if text.startswith("←")]
+    on = [href for href, text in page.anchors if text.endswith("→")]
+    assert back == ([names[k - 1]] * 2 if k > 0 else [])
+    assert on == ([names[k + 1]] * 2 if k + 1 < len(names) else [])
+    # the theme's previous and next buttons: the home page comes before 00_index
+    html = page.path.read_text(encoding="utf-8")
+    prev = re.search(r'class="left-prev"\s+href="([^"]+)"', html)[1]
+    assert prev == (names[k - 1] if k > 0 else "../index.html")
+    following = re.search(r'class="right-next"\s+href="([^"]+)"', html)
+    assert (following[1] if following else None) == (names[k + 1] if k + 1 < len(names)
+                                                      else None)
+
+
+@pytest.mark.slow
+def test_each_lesson_launches_on_binder_and_every_page_gives_the_local_command(site):
+    for name in PAGES:
+        page = parse(site / name)
+        assert website.LOCAL_COMMAND in page.text, name
+        binder = [u for _, u in page.urls if u.startswith("https://mybinder.org/")]
+        if name.startswith("notebooks/"):
+            stem = Path(name).stem
+            assert binder == [website.BINDER_URL_TEMPLATE.format(page=stem)], name
+            assert binder[0] == ("https://mybinder.org/v2/gh/OWNER/onebyone/HEAD"
+                                 f"?urlpath=lab/tree/notebooks/{stem}.ipynb")
+
+
+@pytest.mark.slow
+def test_widgets_are_shown_as_their_stills(site):
+    for path in NOTEBOOKS:
+        html = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert website.WIDGET_VIEW not in html and "jupyter-widgets" not in html
+        widgets = [o for c in _notebook(path)["cells"] for o in c.get("outputs", [])
+                   if website.WIDGET_VIEW in o.get("data", {})]
+        for output in widgets:
+            still = "".join(output["data"].get("text/html", ""))
+            assert still, f"{path.name}: a widget output without a text/html alternative"
+            assert " ".join(re.sub(r"<[^>]+>", " ", still).split())[:80] in \
+                " ".join(re.sub(r"<[^>]+>", " ", html).split()), path.name
+
+
+@pytest.mark.slow
+def test_a_quizs_source_is_folded_as_in_jupyterlab(site):
+    for path in NOTEBOOKS:
+        hidden = sum(1 for c in _notebook(path)["cells"]
+                     if c.get("metadata", {}).get("jupyter", {}).get("source_hidden"))
+        html = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
+        assert len(re.findall(r'class="cell [^"]*tag_hide-input', html)) == hidden, path.name
+
+
+@pytest.mark.slow
+def test_the_site_needs_no_network(site):
+    for path in html_pages(site):
+        page = parse(path)
+        fetched = [u for tag, u in page.urls if tag in ("script", "img", "link", "iframe")
+                   and EXTERNAL.match(u)]
+        assert fetched == [], path.relative_to(site)
+    css = "\n".join(p.read_text(encoding="utf-8", errors="replace")
+                    for p in (site / "_static").rglob("*.css"))
+    assert not re.search(r"@import\s+url\(\s*['\"]?https?:", css)
+    # formulas: MathJax is served by the site, and the pages with formulas load it
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    html = (site / "notebooks" / "02_multi_channel.html").read_text(encoding="utf-8")
+    assert 'src="../_static/mathjax/tex-chtml.js"' in html
+    assert '<div class="math notranslate nohighlight">' in html
+
+
+@pytest.mark.slow
+def test_every_external_link_and_citation_is_kept(site):
+    for source, name in [(ROOT / "README.md", "index.html"),
+                         *((p, f"notebooks/{p.stem}.html") for p in NOTEBOOKS)]:
+        text = source.read_text() if source.suffix == ".md" else _markdown(source)
+        cited = set(re.findall(r"\]\((https://[^)\s]+)\)", text))
+        hrefs = {u for _, u in parse(site / name).urls}
+        assert cited <= hrefs, f"{name}: {cited - hrefs}"
+
+
+@pytest.mark.slow
+def test_search_indexes_every_page(site):
+    assert (site / "search.html").is_file()
+    index = (site / "searchindex.js").read_text(encoding="utf-8")
+    data = json.loads(index.removeprefix("Search.setIndex(").removesuffix(")"))
+    assert data["docnames"] == ["index", *(f"notebooks/{p.stem}" for p in NOTEBOOKS)]
+
+
+def test_links_in_the_book_point_at_pages_ids_and_the_repository():
+    book = website.Book()
+    index = ROOT / "notebooks" / "00_index.ipynb"
+    assert book.link("../README.md#run-it-your-way", index) == "../index.md#run-it-your-way"
+    assert book.link("04_dense_equals_matmul.ipynb#A-dense-layer,-at-one-pixel",
+                     ROOT / "notebooks" / "02_multi_channel.ipynb") \
+        == "04_dense_equals_matmul.ipynb#a-dense-layer-at-one-pixel"
+    readme = ROOT / "README.md"
+    assert book.link("notebooks/01_single_channel.ipynb", readme) \
+        == "notebooks/01_single_channel.ipynb"
+    assert book.link("binder/", readme) == f"{website.REPOSITORY_URL}/tree/HEAD/binder"
+    assert book.link("requirements.txt", readme) \
+        == f"{website.REPOSITORY_URL}/blob/HEAD/requirements.txt"
+    assert book.link("no/such/file.md", readme) == "no/such/file.md"  # Sphinx will warn
+    assert book.link("https://arxiv.org/abs/1312.4400", readme) \
+        == "https://arxiv.org/abs/1312.4400"
+
+
+def test_the_checks_catch_a_bad_page(tmp_path):
+    """The checks above can fail: a page with every fault is reported for each."""
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "index.html").write_text('<p id="here"><a href="#here">fine</a></p>')
+    bad = tmp_path / "notebooks" / "bad.html"
+    bad.write_text(
+        '<a href="../index.html#here">fine</a> <a href="../index.html#gone">gone</a>'
+        ' <a href="missing.html">missing</a> <img src="../index.html">'
+        ' <div class="cell_output"><div><pre>Traceback (most recent call last):</pre>'
+        "<pre>Explorer(children=(HBox(children=(</pre><button>Play</button></div></div>"
+        f' <script type="{website.WIDGET_VIEW}">{{"model_id": "1"}}</script>'
+        ' <button>outside an output: fine</button> <img src="../index.html" alt="fine">')
+    assert broken_links(tmp_path) == [
+        "notebooks/bad.html: <a> ../index.html#gone: no id 'gone'",
+        "notebooks/bad.html: <a> missing.html: no such file"]
+    problems = page_problems(parse(bad))
+    assert problems == [
+        "a Python traceback",
+        "a raw widget repr 'Explorer(children='",
+        "a raw widget repr '(children=('",
+        "a live widget, that cannot run here",
+        "a control in an output, that would do nothing: <button>",
+        "a picture without alt text: src=../index.html"]
+    assert page_problems(parse(tmp_path / "index.html")) == []
