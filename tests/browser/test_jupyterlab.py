@@ -89,6 +89,8 @@ def _operate_slider(page, output, handle, readout, label: str) -> int:
     low, high = float(handle.get_attribute("aria-valuemin")), \
         float(handle.get_attribute("aria-valuemax"))
     now = float(handle.get_attribute("aria-valuenow"))
+    # read at rest, before any move: while a move is on its way the readout may lag
+    is_selection = not _shows_its_value(readout, now)
     key = "ArrowLeft" if now >= high else "ArrowRight"
 
     def press() -> None:
@@ -99,7 +101,7 @@ def _operate_slider(page, output, handle, readout, label: str) -> int:
         _expect_change(page, output, press, f"slider {label!r}, key {key}"))
     now = float(handle.get_attribute("aria-valuenow"))
     target = low if now != low else high
-    if not _shows_its_value(readout, now):
+    if is_selection:
         # a selection slider's handle holds the index of its option and its readout the
         # option's label: walk to its first or last option with the arrow keys instead
         # of typing, a redraw per option
