@@ -66,10 +66,11 @@ class Explorer(widgets.VBox):
         self.result = self._compute(**{name: c.value for name, c in self.controls.items()})
         self.figure = self._draw(self.result)
         self.text.value = self._describe(self.result)
-        self.image.value = viz.to_png(self.figure)
-        # the picture's text alternative: the Image widget renders an <img> whose title
-        # is the tooltip, what screen readers announce (it has no alt of its own)
-        self.image.tooltip = self.figure.alt
+        # the picture and its text alternative (the <img>'s title, which screen readers
+        # announce: an Image widget has no alt) in one message, so one redraw in the browser
+        with self.image.hold_sync():
+            self.image.value = viz.to_png(self.figure)
+            self.image.tooltip = self.figure.alt
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         """As every widget, plus a still in HTML for where widgets cannot run (a static
