@@ -1305,6 +1305,12 @@ CLASS_MAP_CMAP = "PuOr"
 the same with the common colour-vision deficiencies."""
 
 
+def _diverging_scale(maps: np.ndarray) -> float:
+    """The half-range of a colour scale centred on 0 for class maps: the 98th percentile
+    of ``|maps|``, so that a few extreme pixels do not wash out the rest (1 if all are 0)."""
+    return float(np.percentile(np.abs(maps), 98)) or 1.0
+
+
 def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figure:
     """Digits, each next to its class maps: the maps a network with a global-average-
     pooling head makes before it averages them.
@@ -1348,7 +1354,7 @@ def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figu
     for row in range(k):
         scores = maps[row].mean(axis=(0, 1))
         guess = int(np.argmax(scores))
-        scale = float(np.percentile(np.abs(maps[row]), 98)) or 1.0
+        scale = _diverging_scale(maps[row])
         digit, gap, *class_axes = axes[row]
         digit.imshow(images[row], cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
         digit.set_title(f"label {int(labels[row])}", fontsize=10, fontweight="bold")
@@ -1468,7 +1474,7 @@ def canvas_class_maps(canvas: np.ndarray, maps: np.ndarray,
     axes[0].imshow(canvas, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest",
                    aspect="auto")
     axes[0].set_title(f"{len(windows)} digits side by side", fontsize=10)
-    scale = float(np.percentile(np.abs(maps), 98)) or 1.0
+    scale = _diverging_scale(maps)
     for c, ax in enumerate(axes[1:-1]):
         ax.imshow(maps[:, :, c], cmap=CLASS_MAP_CMAP, vmin=-scale, vmax=scale,
                   interpolation="nearest", aspect="auto")

@@ -79,7 +79,7 @@ class Explorer(widgets.VBox):
         data = super()._repr_mimebundle_(**kwargs)
         settings = ", ".join(f"{html.escape(_label(c))} {html.escape(str(c.value))}"
                              for c in self.controls.values())
-        source = base64.b64encode(viz.to_png(self.figure)).decode("ascii")
+        source = base64.b64encode(bytes(self.image.value)).decode("ascii")  # drawn already
         data["text/html"] = (
             f'<div class="onebyone-still"><p><b>A still of this explorer</b>, at its first '
             f"settings: {settings}.</p><div>{self.text.value}</div>"
