@@ -1,12 +1,29 @@
-"""Shared test set-up: the scripts in tools/ (nav.py, ...) importable by name."""
+"""Shared test set-up: the scripts in tools/ (nav.py, ...) importable by name, the
+course's website built once, and a line of its own for each long test. The grouping of
+tests for pytest-xdist and the quick tier are in the repository's root conftest.py,
+which pytest reads for the notebooks as well.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course's website, built once per test process (tools/website.py; raises,
+    listing them, if Sphinx warned): tests/test_site.py reads it, and the browser suite
+    audits it. Its tests go to one worker (the ``site`` group of
+    the root conftest.py)."""
+    import website  # tools/website.py
+
+    return website.build(tmp_path_factory.mktemp("site") / "site")
 
 
 class LongTestLines:

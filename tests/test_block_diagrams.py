@@ -16,11 +16,9 @@ gids (``box{k}-height``, ``caption{k}`` ...), never through pixels:
 
 from __future__ import annotations
 
-import functools
 import html
 import itertools
 import json
-import os
 import re
 import struct
 import types
@@ -30,13 +28,15 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
+from notebook_run import executed, run_cell
 from onebyone import cost, viz
-from test_notebooks import _run
 
 ROOT = Path(__file__).resolve().parent.parent
 NB07 = ROOT / "notebooks" / "07_bottlenecks.ipynb"
 NB08 = ROOT / "notebooks" / "08_network_in_network.ipynb"
 LIVE_TAG = "nbval-ignore-output"
+# the tests read what 07's and 08's code draws: one run of each (notebook_run.executed)
+pytestmark = [pytest.mark.notebook("07_bottlenecks"), pytest.mark.notebook("08_network_in_network")]
 
 # -- running a notebook's code ---------------------------------------------------------
 
@@ -55,28 +55,11 @@ def _source(path: Path, cell_id: str) -> str:
     return "".join(_cell(path, cell_id)["source"])
 
 
-def _run_cell(code: str, namespace: dict, name: str) -> object:
-    """Run ``code`` as a notebook cell, its magics left out (test_notebooks._run)."""
-    return _run("\n".join(line for line in code.splitlines()
-                          if not line.lstrip().startswith("%")), namespace, name)
-
-
-@functools.cache
 def _executed(path: Path) -> tuple[dict, dict[str, object]]:
-    """The notebook's code cells run in order in one namespace (live widgets left out):
+    """The notebook's code cells run in order in one namespace (notebook_run.executed):
     the namespace at the end, and each cell's value by cell id."""
-    namespace: dict = {"__name__": "__main__"}
-    values = {}
-    here = os.getcwd()
-    os.chdir(path.parent)  # as in JupyterLab, the kernel starts next to the notebook
-    try:
-        for cell in _cells(path):
-            if cell["cell_type"] == "code" and LIVE_TAG not in cell["metadata"].get("tags", []):
-                values[cell["id"]] = _run_cell("".join(cell["source"]), namespace,
-                                               f"{path.name} cell {cell['id']}")
-    finally:
-        os.chdir(here)
-    return namespace, values
+    run = executed(path)
+    return run.namespace, {c.id: c.value for c in run.cells}
 
 
 def _figure(path: Path, cell_id: str) -> Figure:
@@ -341,7 +324,7 @@ def _quiz(path: Path) -> list:
     cells = [c for c in _cells(path) if "widgets.quiz(" in "".join(c["source"])]
     assert len(cells) == 1
     namespace = {"widgets": types.SimpleNamespace(quiz=lambda questions: questions)}
-    return _run_cell("".join(cells[0]["source"]), namespace, f"{path.name} quiz")
+    return run_cell("".join(cells[0]["source"]), namespace, f"{path.name} quiz")
 
 
 def _question(questions: list, words: str):

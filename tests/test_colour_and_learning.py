@@ -569,6 +569,7 @@ class TestNotebookText:
             assert "XOR colours" not in text and "an XOR of" not in text
         assert markdown.count("XNOR colours") == 1 and "XNOR colours" in code  # summary, quiz
 
+    @pytest.mark.notebook("05_colour_as_1x1")
     def test_05_draws_the_photo_as_a_volume_and_leaves_the_matrix_product_to_04(self):
         drawn, namespace = volume_diagrams(NB05)
         n_H, n_W, n_C = namespace["photo"].shape
@@ -583,6 +584,7 @@ class TestNotebookText:
         assert "reshape(" not in code and "ops.conv1x1(photo, w_gray)" in code
         assert "[04](04_dense_equals_matmul.ipynb)" in markdown
 
+    @pytest.mark.notebook("06_nonlinearity_and_learning")
     def test_06_draws_the_stack_its_merged_layer_and_the_mlpconv_it_trains(self):
         drawn, namespace = volume_diagrams(NB06)
         stack, merged, mlpconv = (d.shapes for d in drawn)

@@ -36,10 +36,18 @@ def test_lab_opens_the_course_home():
     assert (ROOT / course.COURSE_DIR / course.START_PAGE).is_file()
 
 
-def test_test_runs_pytest_in_the_virtual_environment():
+def test_test_runs_pytest_in_the_virtual_environment_on_every_core():
     args = course.command_line("test", ["-x"])
-    assert args == [str(course.PYTHON), "-m", "pytest", "-x"]
+    assert args == [str(course.PYTHON), "-m", "pytest", "-n", "auto", "--dist", "loadgroup",
+                    "-x"]
     assert course.PYTHON.parent.parent == ROOT / ".venv"
+
+
+@pytest.mark.parametrize("chosen", [["-n", "0"], ["-n0"], ["--numprocesses=1"],
+                                    ["-p", "no:xdist"]])
+def test_test_leaves_the_number_of_workers_to_whoever_chose_it(chosen):
+    args = course.command_line("test", [*chosen, "--pdb"])
+    assert args == [str(course.PYTHON), "-m", "pytest", *chosen, "--pdb"]
 
 
 def test_site_builds_the_website_in_the_virtual_environment():

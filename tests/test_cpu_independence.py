@@ -1,5 +1,6 @@
-"""The same results on every CPU: the unit tests, and every notebook under strict nbval,
-run again under other BLAS kernels and without numpy's AVX-512 code.
+"""The same results on every CPU: the tests whose results can depend on the CPU, and
+every notebook under strict nbval, run again under other BLAS kernels and without
+numpy's AVX-512 code.
 
 Which OpenBLAS kernel numpy's matrix products run on depends on the CPU, and kernels
 differ in which floating-point flags they raise (OpenBLAS's SkylakeX kernel raises
@@ -15,6 +16,7 @@ off numpy's own AVX-512 loops (numpy's "Runtime dispatch" documentation).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,8 +31,46 @@ except ImportError:  # numpy 1.x
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# everything but the slow and browser tests (which run these again, or run no numerics)
-UNIT_TESTS = ["-m", "not slow and not browser", "tests"]
+KERNEL_SENSITIVE = {
+    # floating-point results of onebyone's functions, compared with references, loops,
+    # finite differences and PyTorch; the warnings NaN and inf raise in them; numbers
+    # rounded from such results (a grey level, a trained network's accuracy)
+    "test_ops", "test_backward", "test_modern_ops", "test_bad_input", "test_nin",
+    "test_dense_and_nin", "test_colour_and_learning", "test_shrinking_and_bottlenecks",
+    "test_modern_blocks", "test_exercises", "test_training_notebook", "test_cost_data",
+    "test_timing_and_photo",
+}
+"""The test modules marked ``blas`` (by the root conftest.py), rerun here: those whose
+results are floating-point numbers computed by numpy, which can differ in the last bits
+with the kernel (and so can a number rounded from them, or a warning for NaN or inf).
+
+The other modules are not rerun, because what they check cannot change with the kernel
+or is checked here another way. They check files and text the course is made of
+(notebook frames, navigation, links, quizzes, ruff, the site, Binder), the course tool
+and the environment; how figures and widgets draw and wire the numbers they are given
+(which artists, which text where, a slider changing only what it names, bounds on
+pixels and bytes), where the numbers are the ones the modules above verify; and the
+numbers the course actually shows, in figures, alt texts and printed lines, are the
+notebooks' stored outputs, which the ``notebooks`` run below compares under each
+kernel. The tests that run a notebook in-process are left out for the same reason."""
+
+NOT_NUMERIC = {
+    "test_notebooks": "its one comparison of numbers reads notebook 01's in-process run; "
+                      "01 itself runs again under nbval",
+    "test_cpu_independence": "runs the others",
+    "test_viz": "draws given numbers; the course's figures are compared in the notebooks",
+    "test_viz_training": "the same, for 09's figures",
+    "test_volume_figures": "the same, for the volume diagrams",
+    "test_widgets": "wires explorers; what they show first is in the notebooks' outputs",
+    "test_steppers": "the same, for the steppers",
+    "test_explorer_sliders": "a slider changes only what it names: which arrays change, "
+                             "not their last bits",
+    "test_accessibility": "alt texts of figures drawn from numbers the notebooks show",
+    "test_colour_legends": "paints given values and reads back colours and keys",
+}
+"""Modules that compare numbers yet are not rerun, and why."""
+
+UNIT_TESTS = ["-m", "blas and not slow and not browser and not notebook", "tests"]
 NOTEBOOKS = ["notebooks"]
 
 
@@ -86,17 +126,41 @@ def _assert_variant_applies(variant: Variant, env: dict[str, str]) -> None:
         assert disabled, "numpy has no AVX-512 code to switch off"
 
 
+def _openblas_core(env: dict[str, str]) -> str | None:
+    """The OpenBLAS kernel numpy loads in ``env`` (OpenBLAS reports it when verbose)."""
+    probe = subprocess.run([sys.executable, "-c", "import numpy"],
+                           env={**env, "OPENBLAS_VERBOSE": "2"}, capture_output=True, text=True)
+    found = re.search(r"Core: (\w+)", probe.stdout + probe.stderr)
+    return found[1] if found else None
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux") or os.uname().machine != "x86_64",
                     reason="the kernels forced here are OpenBLAS's x86_64 kernels")
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
-@pytest.mark.parametrize("selection", [UNIT_TESTS, NOTEBOOKS], ids=["unit-tests", "notebooks"])
+@pytest.mark.parametrize("selection", [UNIT_TESTS, NOTEBOOKS],
+                         ids=["kernel-sensitive-tests", "notebooks"])
 def test_same_results_under_another_kernel(variant, selection):
     if not __cpu_features__.get(variant.needs):
         pytest.skip(f"this CPU lacks {variant.needs}, which {variant.name} needs")
     env = {**os.environ, **variant.env}
+    if variant.core is not None and variant.core == _openblas_core(dict(os.environ)):
+        pytest.skip(f"{variant.core} is this CPU's own kernel: the main run tested it")
     _assert_variant_applies(variant, env)
     result = _run_pytest(selection, env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
     assert " passed" in output.splitlines()[-1], output[-3000:]
+
+
+def test_every_test_module_is_classified():
+    """A new test module is either kernel-sensitive or one the docstring above covers:
+    a module that computes with numpy must be named in KERNEL_SENSITIVE."""
+    modules = {p.stem for p in (ROOT / "tests").glob("test_*.py")}
+    assert KERNEL_SENSITIVE <= modules, KERNEL_SENSITIVE - modules
+    computing = {m for m in modules - KERNEL_SENSITIVE
+                 if re.search(r"\bfrom onebyone import .*\b(ops|nin)\b|np\.testing|allclose",
+                              (ROOT / "tests" / f"{m}.py").read_text(encoding="utf-8"))}
+    assert computing <= NOT_NUMERIC.keys(), (
+        f"{sorted(computing - NOT_NUMERIC.keys())} compute with onebyone or compare floats: "
+        "add them to KERNEL_SENSITIVE, or to NOT_NUMERIC with the reason")

@@ -235,6 +235,42 @@ class TestCheckSingleChannel:
                      "real numbers")
 
 
+# -- check_negative_image -----------------------------------------------------------
+
+class TestCheckNegativeImage:
+    @pytest.mark.parametrize("answer", [(-1, 10), [-1, 10], (-1.0, 10.0),
+                                        (np.int64(-1), np.float64(10))])
+    def test_right(self, answer):
+        assert_right(exercises.check_negative_image(answer))
+
+    def test_the_answer_makes_the_negative_of_the_lecture_image(self):
+        w, b = -1, exercises.NEGATIVE_IMAGE_TOP
+        negative = w * LECTURE + b
+        assert negative.max() == 10 - LECTURE.min() and negative.min() == 10 - LECTURE.max()
+        assert_right(exercises.check_negative_image((w, b)))
+
+    @pytest.mark.parametrize(("answer", "hints"), [
+        ((10, -1), ("swapped",)),
+        ((-1, 0), ("−x", "bias")),
+        ((1, -10), ("x − 10", "sign")),
+        ((-1, 9), ("becomes 8", "becomes 0")),
+        ((0.5, 2), ("becomes 2.5", "becomes 6.5")),
+    ])
+    def test_mistakes(self, answer, hints):
+        assert_wrong(exercises.check_negative_image(answer), *hints)
+
+    @pytest.mark.parametrize(("answer", "hints"), [
+        (None, ("two numbers", "None")),
+        ((None, None), ("w", "None")),
+        (-1, ("two numbers", "int")),
+        ((-1, 10, 0), ("two numbers",)),
+        ((-1, "10"), ("b", "str")),
+        ((True, 10), ("w", "bool")),
+    ])
+    def test_not_two_numbers(self, answer, hints):
+        assert_wrong(exercises.check_negative_image(answer), *hints)
+
+
 # -- check_param_count --------------------------------------------------------------
 
 class TestCheckParamCount:
@@ -527,7 +563,8 @@ class TestCheckDenseAndConvParams:
 CHECKS = [exercises.check_photo_shape, exercises.check_single_channel,
           exercises.check_param_count, exercises.check_pixel_output,
           exercises.check_sum_rule_counterexample, exercises.check_dense_and_conv_params,
-          exercises.check_nin_params]
+          exercises.check_max_pool_backward, exercises.check_shuffle_reach,
+          exercises.check_pooling_alignment]
 
 ODD_ANSWERS = [
     None, 0, -1, 1.5, float("nan"), float("inf"), 1j, True, "", "abc", b"bytes", [], [1, 2],
@@ -595,89 +632,265 @@ class TestCheckTinyNinShapes:
         assert_wrong(exercises.check_tiny_nin_shapes(answer), *hints)
 
 
-class TestCheckNinParams:
-    # the notebook's NIN on 8×8×1 digits, GAP head; conv f×f from n_C to n_F: f·f·n_C·n_F + n_F
-    #   block 1: 3×3 1 → 16: 160, 1×1 16 → 16: 272, 1×1 16 → 16: 272
-    #   block 2: 3×3 16 → 16: 2,320, 1×1 16 → 16: 272, 1×1 16 → 10: 170    total 3,466
-    # deeper: one more 1×1 16 → 16 in block 2: 3,466 + 272 = 3,738
-    # wider: block 1's 1×1 layers 16 → 32 (544) and 32 → 32 (1,056), and block 2's 3×3
-    #   now reads 32 channels: 9·32·16 + 16 = 4,624: 160 + 544 + 1,056 + 4,624 + 272 + 170
-    RIGHT = (3_738, 6_826)
-    BIASES = (16 + 16 + 16 + 16 + 16 + 16 + 10, 16 + 32 + 32 + 16 + 16 + 10)
+# -- learners' answers to 09: max pooling's backward pass ----------------------------
 
-    def test_numbers_by_hand(self):
-        assert 160 + 544 + 1_056 + 4_624 + 272 + 170 == self.RIGHT[1]
-        assert exercises.NIN_EXERCISE == {"nin": [[16, 16, 16], [16, 16, 10]],
-                                          "deeper": [[16, 16, 16], [16, 16, 16, 10]],
-                                          "wider": [[16, 32, 32], [16, 16, 10]]}
+def max_pool_backward_loops(x, da):
+    dx = np.zeros(x.shape)
+    for i in range(da.shape[0]):
+        for j in range(da.shape[1]):
+            for c in range(x.shape[2]):
+                window = x[2 * i:2 * i + 2, 2 * j:2 * j + 2, c]
+                di, dj = np.unravel_index(np.argmax(window), window.shape)
+                dx[2 * i + di, 2 * j + dj, c] = da[i, j, c]
+    return dx
 
-    @pytest.mark.parametrize("answer", [(3_738, 6_826), [3_738, 6_826],
-                                        (np.int64(3_738), np.int64(6_826)), (3_738.0, 6_826.0)])
-    def test_right(self, answer):
-        feedback = exercises.check_nin_params(answer)
+
+def max_pool_backward_mask(x, da):
+    n_H, n_W, n_C = x.shape
+    windows = x.reshape(n_H // 2, 2, n_W // 2, 2, n_C)
+    is_max = windows == windows.max(axis=(1, 3), keepdims=True)
+    return (is_max * da[:, np.newaxis, :, np.newaxis, :]).reshape(x.shape)
+
+
+def max_pool_backward_average(x, da):  # average pooling's backward pass
+    return np.repeat(np.repeat(da, 2, axis=0), 2, axis=1) / 4
+
+
+def max_pool_backward_everywhere(x, da):  # the window's gradient to all its values
+    return np.repeat(np.repeat(da, 2, axis=0), 2, axis=1)
+
+
+def max_pool_backward_ones(x, da):  # 1 at the maximum, da forgotten
+    return max_pool_backward_mask(x, np.ones(da.shape))
+
+
+def max_pool_backward_minimum(x, da):  # the gradient to the window's minimum
+    return -max_pool_backward_loops(-x, -da)
+
+
+def max_pool_backward_largest_magnitude(x, da):  # the maximum of |x|, not of x
+    n_H, n_W, n_C = x.shape
+    windows = np.abs(x).reshape(n_H // 2, 2, n_W // 2, 2, n_C)
+    is_max = windows == windows.max(axis=(1, 3), keepdims=True)
+    return (is_max * da[:, np.newaxis, :, np.newaxis, :]).reshape(x.shape)
+
+
+def max_pool_backward_in_place(x, da):
+    x[...] = 0
+    return x
+
+
+class TestCheckMaxPoolBackward:
+    def test_the_cases_have_negative_maxima_and_no_ties(self):
+        cases = exercises._max_pool_cases()
+        assert any((max_pool_backward_mask(x, np.ones(da.shape)) * x < 0).any()
+                   for x, da in cases)  # a window whose maximum is negative
+        for x, da in cases:
+            assert (max_pool_backward_mask(x, np.ones(da.shape)).sum(axis=(0, 1))
+                    == da.shape[0] * da.shape[1]).all()  # one maximum per window
+            assert (da != 0).all()
+
+    @pytest.mark.parametrize("func", [max_pool_backward_loops, max_pool_backward_mask])
+    def test_right(self, func):
+        feedback = exercises.check_max_pool_backward(func)
         assert_right(feedback)
-        for words in ("3,738", "6,826", "272", "4,624", "2,320", "layer after"):
+        assert "maximum" in feedback.message
+
+    @pytest.mark.parametrize(("func", "hints"), [
+        (max_pool_backward_average, ("average pooling", "maximum", "3 others get 0")),
+        (max_pool_backward_everywhere, ("every value", "only the window's maximum")),
+        (max_pool_backward_ones, ("put 1", "da[i, j, c]")),
+        (max_pool_backward_minimum, ("index", "its own maximum")),
+        (max_pool_backward_largest_magnitude, ("index", "its own maximum")),
+        (lambda x, da: da, ("shape of the pooled output", "shape of x")),
+        (lambda x, da: np.zeros((3, 3, 2)), ("shape",)),
+        (lambda x, da: None, ("None", "return")),
+        (lambda x, da: [[0.0]], ("numpy array", "list")),
+        (lambda x, da: 1 / 0, ("ZeroDivisionError",)),
+        (max_pool_backward_in_place, ("read-only", "new array")),
+        (lambda x: x, ("TypeError",)),
+        (None, ("expected a function",)),
+        ("max_pool_backward", ("expected a function",)),
+    ])
+    def test_wrong(self, func, hints):
+        assert_wrong(exercises.check_max_pool_backward(func), *hints)
+
+
+# -- check_learning_rate ------------------------------------------------------------
+
+def history(final_accuracy, final_loss, first_accuracy=0.2, epochs=30):
+    """A made-up history of nin.train: accuracy rising from first_accuracy to
+    final_accuracy, loss falling from 2.3 to final_loss."""
+    from onebyone import nin
+
+    return [nin.Epoch(k + 1, float(loss), float(accuracy)) for k, (loss, accuracy) in
+            enumerate(zip(np.geomspace(2.3, final_loss, epochs),
+                          np.linspace(first_accuracy, final_accuracy, epochs), strict=True))]
+
+
+# like the notebook's runs: 0.003 learns too slowly, 0.03 overshoots
+HISTORIES = {0.003: history(0.904, 0.17), 0.01: history(0.981, 0.012),
+             0.03: history(0.915, 0.11)}
+
+
+class TestCheckLearningRate:
+
+    def test_the_exercise(self):
+        assert exercises.LEARNING_RATE_EXERCISE["rates"] == (0.003, 0.01, 0.03)
+        assert exercises.LEARNING_RATE_EXERCISE["epochs"] == 30
+
+    def test_right(self):
+        feedback = exercises.check_learning_rate(0.01, HISTORIES)
+        assert_right(feedback)
+        for words in ("keep 0.01", "98.1%", "90.4%", "91.5%", "0.012", "0.170", "0.110"):
             assert words in feedback.message
 
-    def test_the_notebook_solution(self):
+    def test_right_is_the_best_final_validation_accuracy_whatever_the_rate(self):
+        histories = {**HISTORIES, 0.03: history(0.99, 0.005)}
+        assert_right(exercises.check_learning_rate(0.03, histories))
+        assert_wrong(exercises.check_learning_rate(0.01, histories), "99.0%", "not the best")
+
+    def test_real_trainings(self, monkeypatch):
         from onebyone import nin
 
-        assert_right(exercises.check_nin_params(
-            (nin.count_params([[16, 16, 16], [16, 16, 16, 10]]),
-             nin.digit_net([[16, 32, 32], [16, 16, 10]]).n_params)))
+        # what the notebook's solution does, in 2 epochs instead of 30 (the check reads
+        # the number of epochs from LEARNING_RATE_EXERCISE)
+        monkeypatch.setitem(exercises.LEARNING_RATE_EXERCISE, "epochs", 2)
+        digits = data.digits()
+        histories = {rate: nin.train(nin.digit_net([[16, 16, 16], [16, 16, 10]], seed=0),
+                                     *digits.train, digits.validation, epochs=2,
+                                     learning_rate=rate, seed=0)
+                     for rate in exercises.LEARNING_RATE_EXERCISE["rates"]}
+        best = max(histories, key=lambda rate: histories[rate][-1].validation_accuracy)
+        assert_right(exercises.check_learning_rate(best, histories))
+        worst = min(histories, key=lambda rate: histories[rate][-1].validation_accuracy)
+        assert_wrong(exercises.check_learning_rate(worst, histories))
 
-    def test_stub_of_the_notebook(self):
-        assert_wrong(exercises.check_nin_params((None, None)), "whole number", "None")
+    def test_chosen_by_the_training_loss(self):
+        histories = {**HISTORIES, 0.03: history(0.95, 0.001)}
+        assert_wrong(exercises.check_learning_rate(0.03, histories), "lowest training loss",
+                     "memorising", "validation accuracy", "98.1%")
 
-    def test_swapped(self):
-        assert_wrong(exercises.check_nin_params(self.RIGHT[::-1]), "swapped", "deeper")
+    def test_a_network_trained_before(self):
+        histories = {**HISTORIES, 0.03: history(0.97, 0.01, first_accuracy=0.975)}
+        assert_wrong(exercises.check_learning_rate(0.01, histories), "0.03", "97.5%",
+                     "trained before", "fresh nin.digit_net")
 
-    @pytest.mark.parametrize("answer", [
-        (3_738 - 106, 6_826 - 122),  # both
-        (3_738 - 106, 6_826),
-        (3_738, 6_826 - 122)])
-    def test_weights_only(self, answer):
-        assert self.BIASES == (106, 122)
-        assert_wrong(exercises.check_nin_params(answer), "weights only", "bias")
+    def test_one_training_given_twice(self):
+        histories = {**HISTORIES, 0.03: HISTORIES[0.003]}
+        assert_wrong(exercises.check_learning_rate(0.01, histories), "0.003 and 0.03",
+                     "same")
 
-    def test_extra_layer_counted_as_3x3(self):
-        assert_wrong(exercises.check_nin_params((3_466 + 9 * 16 * 16 + 16, 6_826)),
-                     "deeper network", "1×1", "272", "2,320")
+    def test_too_few_epochs(self):
+        histories = {**HISTORIES, 0.003: history(0.5, 1.0, epochs=10)}
+        assert_wrong(exercises.check_learning_rate(0.01, histories), "histories[0.003]",
+                     "10 epochs", "train 30")
 
-    def test_deeper_is_the_notebooks_network(self):
-        assert_wrong(exercises.check_nin_params((3_466, 6_826)), "deeper", "3,466",
-                     "without the extra layer")
-
-    def test_deeper_is_the_extra_layer_alone(self):
-        assert_wrong(exercises.check_nin_params((272, 6_826)), "extra layer alone")
-
-    def test_wider_forgets_the_next_3x3_convolution(self):
-        forgotten = 6_826 - 4_624 + 2_320
-        assert forgotten == 4_522
-        assert_wrong(exercises.check_nin_params((3_738, forgotten)), "deeper network is right",
-                     "next block's 3×3", "reads 32", "4,624", "2,320")
-
-    def test_wider_is_the_notebooks_network(self):
-        assert_wrong(exercises.check_nin_params((3_738, 3_466)), "deeper network is right",
-                     "3,466", "32 wide")
-
-    @pytest.mark.parametrize(("answer", "hints"), [
-        ((0, 0), ("deeper network", "not it", "3,466")),
-        ((3_738.5, 6_826), ("deeper network", "not it")),
-        ((float("nan"), 6_826), ("deeper network", "not it")),
-        ((-3_738, -6_826), ("deeper network", "not it")),
-        ((3_738, 5_000), ("deeper network is right", "5000 is not it", "from 32 channels")),
-        ((3_738, float("nan")), ("deeper network is right", "not it")),
+    @pytest.mark.parametrize(("histories", "hints"), [
+        (None, ("dict", "0.003, 0.01, 0.03", "None")),
+        ([1, 2, 3], ("dict", "list")),
+        ({0.01: HISTORIES[0.01]}, ("dict", "keys [0.01]")),
+        ({**HISTORIES, 0.1: HISTORIES[0.01]}, ("dict", "0.1")),
+        ({**HISTORIES, 0.01: None}, ("histories[0.01]", "nin.train returns", "None")),
+        ({**HISTORIES, 0.01: [0.9] * 30}, ("histories[0.01]", "nin.train returns")),
     ])
-    def test_other_numbers(self, answer, hints):
-        assert_wrong(exercises.check_nin_params(answer), *hints)
+    def test_not_histories(self, histories, hints):
+        assert_wrong(exercises.check_learning_rate(0.01, histories), *hints)
 
-    @pytest.mark.parametrize(("answer", "words"), [
-        (None, "two numbers"), (3_738, "two numbers"), ((3_738,), "two numbers"),
-        ((1, 2, 3), "two numbers"), ({"deeper": 3_738, "wider": 6_826}, "two numbers"),
-        (np.array([3_738, 6_826]), "two numbers"), ("3738, 6826", "two numbers"),
-        (("3738", "6826"), "whole number"), ((True, False), "whole number"),
-        ((3_738, None), "whole number"), ((3_738, 1j), "whole number"),
+    @pytest.mark.parametrize(("keep", "hints"), [
+        (None, ("one of the rates", "None")), ("0.01", ("one of the rates", "str")),
+        (0.02, ("one of the rates", "0.02")), (True, ("one of the rates", "bool")),
+        (float("nan"), ("one of the rates",)), ([0.01], ("one of the rates", "list")),
     ])
-    def test_not_two_numbers(self, answer, words):
-        assert_wrong(exercises.check_nin_params(answer), words)
+    def test_not_a_rate(self, keep, hints):
+        assert_wrong(exercises.check_learning_rate(keep, HISTORIES), *hints)
+
+    def test_wrong_rate(self):
+        assert_wrong(exercises.check_learning_rate(0.003, HISTORIES), "not the best",
+                     "0.01: 98.1%")
+
+    @pytest.mark.parametrize("answer", ODD_ANSWERS)
+    def test_never_raises(self, answer):
+        for feedback in (exercises.check_learning_rate(answer, HISTORIES),
+                         exercises.check_learning_rate(0.01, answer)):
+            assert isinstance(feedback, Feedback) and "\n" not in repr(feedback)
+
+
+# -- check_true_class_ranks ----------------------------------------------------------
+
+def true_class_ranks_sorted(net, images, labels):
+    """A learner's answer: sort each misclassified digit's scores, find its label."""
+    scores = net.scores(images)
+    wrong = np.flatnonzero(scores.argmax(axis=1) != labels)
+    order = np.argsort(-scores[wrong], axis=1)  # classes from the largest score down
+    return [int(np.flatnonzero(row == label)[0]) + 1
+            for row, label in zip(order, labels[wrong], strict=True)]
+
+
+@pytest.fixture(scope="module")
+def net():
+    # a briefly trained NIN: it misclassifies many digits, at many ranks
+    from onebyone import nin
+
+    digits = data.digits()
+    net = nin.digit_net([[16, 16, 16], [16, 16, 10]], seed=0)
+    nin.train(net, *digits.train, digits.validation, epochs=1, learning_rate=0.01)
+    return net
+
+
+@pytest.fixture(scope="module")
+def right(net):
+    test = data.digits().test
+    ranks = true_class_ranks_sorted(net, test.images, test.labels)
+    assert len(ranks) > 20 and len(set(ranks)) > 3  # enough mistakes to tell answers apart
+    return np.array(ranks)
+
+
+class TestCheckTrueClassRanks:
+    @pytest.mark.parametrize("as_type", [list, tuple, np.array])
+    def test_right(self, net, right, as_type):
+        feedback = exercises.check_true_class_ranks(as_type(right.tolist()), net)
+        assert_right(feedback)
+        second = int((right == 2).sum())
+        assert f"of the {len(right)} misclassified digits, {second} have" in feedback.message
+        assert f"{right.max()}." in feedback.message
+
+    def test_counted_from_0(self, net, right):
+        assert_wrong(exercises.check_true_class_ranks(right - 1, net), "one too small",
+                     "from 0")
+
+    def test_ranked_from_the_smallest(self, net, right):
+        assert_wrong(exercises.check_true_class_ranks(11 - right, net), "from the smallest")
+
+    def test_every_rank_1(self, net, right):
+        assert_wrong(exercises.check_true_class_ranks(np.ones_like(right), net), "guess",
+                     "never the true class")
+
+    def test_one_per_test_digit(self, net):
+        assert_wrong(exercises.check_true_class_ranks(np.full(450, 2), net), "450 ranks",
+                     "misclassified ones")
+
+    def test_one_rank_off(self, net, right):
+        answer = right.copy()
+        answer[4] = right[4] % 10 + 1
+        assert_wrong(exercises.check_true_class_ranks(answer, net), "misclassified digit 4",
+                     f"rank {right[4]}", f"you have {answer[4]}")
+
+    @pytest.mark.parametrize(("ranks", "hints"), [
+        (None, ("None", "one rank per misclassified digit")),
+        (2, ("list or 1-D array", "int")), ("2, 2", ("list or 1-D array", "str")),
+        ([2.0, 3.0], ("whole numbers",)), (np.ones((2, 2), int), ("1-D",)),
+        ([2, 3], ("2 ranks", "misclassifies")),
+    ])
+    def test_not_ranks(self, net, ranks, hints):
+        assert_wrong(exercises.check_true_class_ranks(ranks, net), *hints)
+
+    def test_not_a_network(self, right):
+        assert_wrong(exercises.check_true_class_ranks(right, None), "trained network",
+                     "second argument", "None")
+
+    @pytest.mark.parametrize("answer", ODD_ANSWERS)
+    def test_never_raises(self, net, answer):
+        for feedback in (exercises.check_true_class_ranks(answer, net),
+                         exercises.check_true_class_ranks([2], answer)):
+            assert isinstance(feedback, Feedback) and "\n" not in repr(feedback)

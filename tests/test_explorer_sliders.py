@@ -9,9 +9,6 @@ the output channels they make) stay the same.
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import io
 import json
 import re
 from collections.abc import Callable
@@ -20,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from notebook_run import executed
 from onebyone import ops, widgets
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -186,27 +184,10 @@ def test_a_slider_changes_only_what_it_names(name):
 # -- the notebooks' worked examples -----------------------------------------------------
 
 def run_notebook(path: Path) -> tuple[dict, list[tuple[str, str, object]]]:
-    """Run the notebook's code cells in order in one namespace, in its folder, as
-    "Restart & Run All" would: the namespace, and for each cell its source, what it
-    printed and the value of its last line when that is an expression."""
-    namespace: dict = {"__name__": "__main__"}
-    cells = []
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        source = "".join(cell["source"])
-        tree = ast.parse("\n".join(line for line in source.splitlines()
-                                   if not line.lstrip().startswith("%")))  # magics
-        if tree.body and isinstance(tree.body[-1], ast.Expr):  # keep its value, as Out[]
-            target = ast.Name(id="_out", ctx=ast.Store())
-            tree.body[-1] = ast.Assign(targets=[target], value=tree.body[-1].value)
-            ast.fix_missing_locations(tree)
-        namespace.pop("_out", None)
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            exec(compile(tree, path.name, "exec"), namespace)
-        cells.append((source, printed.getvalue(), namespace.get("_out")))
-    return namespace, cells
+    """The notebook run as "Restart & Run All" would (notebook_run.executed): the
+    namespace, and for each code cell its source, what it printed and its Out[] value."""
+    run = executed(path)
+    return run.namespace, [(c.source, c.printed, c.value) for c in run.cells]
 
 
 def _explorer(cells: list[tuple[str, str, object]], builder: str) -> widgets.Explorer:
@@ -216,8 +197,7 @@ def _explorer(cells: list[tuple[str, str, object]], builder: str) -> widgets.Exp
 
 @pytest.fixture(scope="module")
 def notebook_02() -> tuple[dict, list]:
-    with contextlib.chdir(NOTEBOOKS):
-        return run_notebook(NOTEBOOKS / "02_multi_channel.ipynb")
+    return run_notebook(NOTEBOOKS / "02_multi_channel.ipynb")
 
 
 WORKED_PIXEL = re.compile(
@@ -225,12 +205,14 @@ WORKED_PIXEL = re.compile(
     r"(\d+\.\d+)")
 
 
+@pytest.mark.notebook("02_multi_channel")
 def test_02_one_filter_is_filter_0_of_the_layer(notebook_02):
     ns, _ = notebook_02
     np.testing.assert_array_equal(ns["w"], ns["W"][:, :1])
     np.testing.assert_allclose(ns["A"][:, :, 0], ns["one_channel"], atol=1e-12)
 
 
+@pytest.mark.notebook("02_multi_channel")
 def test_02_worked_pixels_pass_then_cut(notebook_02):
     ns, cells = notebook_02
     worked = [match for _, printed, _ in cells for match in WORKED_PIXEL.finditer(printed)]
@@ -250,6 +232,7 @@ def test_02_worked_pixels_pass_then_cut(notebook_02):
         assert f"{x[i, j] @ w:.3f}" in prose, f"the text should say z = {x[i, j] @ w:.3f}"
 
 
+@pytest.mark.notebook("02_multi_channel")
 def test_02_explorer_starts_at_the_worked_example(notebook_02):
     ns, cells = notebook_02
     explorer = _explorer(cells, "multi_channel_explorer")
@@ -268,15 +251,16 @@ def test_02_explorer_starts_at_the_worked_example(notebook_02):
     assert explorer.result.fiber.activation == 0.0
 
 
+@pytest.mark.notebook("03_shrinking_channels")
 def test_03_explorer_starts_at_the_lecture_layer():
-    with contextlib.chdir(NOTEBOOKS):
-        ns, cells = run_notebook(NOTEBOOKS / "03_shrinking_channels.ipynb")
+    ns, cells = run_notebook(NOTEBOOKS / "03_shrinking_channels.ipynb")
     r = _explorer(cells, "shrinking_channels_explorer").result
     np.testing.assert_array_equal(r.x, ns["x"])
     np.testing.assert_array_equal(r.w, ns["W"])
     np.testing.assert_allclose(r.output, ns["shrunk"], atol=1e-12)
 
 
+@pytest.mark.notebook("02_multi_channel")
 def test_02_stepper_slides_the_notebooks_filters_to_the_worked_pixel(notebook_02):
     ns, cells = notebook_02
     stepper = _explorer(cells, "multi_channel_stepper")

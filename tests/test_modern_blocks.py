@@ -4,7 +4,7 @@ identities and prose against what its cells compute."""
 
 from __future__ import annotations
 
-import contextlib
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -15,8 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from feedback import assert_right, assert_wrong
 from onebyone import cost, viz, widgets
-from onebyone.exercises import check_ffn_cost, check_grouped_weights
+from onebyone.exercises import (
+    check_ffn_cost,
+    check_grouped_weights,
+    check_pooling_alignment,
+    check_shuffle_reach,
+)
 from test_explorer_sliders import run_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -35,12 +41,21 @@ def test_the_transformers_feed_forward_network_has_2_099_712_parameters():
 
 
 def test_se_resnet_50_adds_about_2_5_million_parameters():
-    # Hu et al.: (2 / r) * sum over stages of N_s * C_s^2, with r = 16, "~2.5 million"
-    stages = [(3, 256), (4, 512), (6, 1024), (3, 2048)]
-    extra = sum(n * cost.squeeze_excitation_cost(7, 7, c, 16, bias=False).params
-                for n, c in stages)
-    assert extra == sum(2 * n * c * c // 16 for n, c in stages) == 2_514_944
+    # Hu et al.: (2 / r) * sum over stages of N_s * C_s^2, with r = 16, "~2.5 million";
+    # He et al., Table 1: ResNet-50's stages on 56x56, 28x28, 14x14 and 7x7
+    stages = [(3, 56, 256), (4, 28, 512), (6, 14, 1024), (3, 7, 2048)]
+    extra = sum(n * cost.squeeze_excitation_cost(size, size, c, 16, bias=False).params
+                for n, size, c in stages)
+    assert extra == sum(2 * n * c * c // 16 for n, _, c in stages) == 2_514_944
     assert round(extra / 1e6, 1) == 2.5
+
+
+@pytest.mark.parametrize("size", [1, 7, 14, 28, 56])
+def test_a_stages_size_changes_se_s_multiplications_not_its_parameters(size):
+    # what 10 says of the stages' sizes: the squeeze averages the pixels away
+    se = cost.squeeze_excitation_cost(size, size, 256, 16)
+    assert se.params == cost.squeeze_excitation_cost(7, 7, 256, 16).params
+    assert se.multiplies == 2 * 256 * 16 + size * size * 256
 
 
 @settings(max_examples=60, deadline=None)
@@ -113,6 +128,7 @@ def test_block_result_counts_the_block_with_its_own_factor(block, expected):
     r = widgets.block_result(block, size=14, channels=512, r=8, t=3, g=2, d_ff_ratio=5)
     assert r.cost == expected
     assert len(r.operators) == len(r.shapes) - 1 == len(r.captions) - 1
+    assert all(caption.strip() for caption in r.captions), r.captions  # every volume named
     # the volumes drawn carry the channels the cost counts
     assert r.shapes[0][-1] == 512 and max(s[-1] for s in r.shapes) >= 512 // 4
 
@@ -191,6 +207,66 @@ def test_check_grouped_weights_accepts_240_squared_over_g():
     assert check_grouped_weights((240 * 240 // 3, 240 * 240 // 8))
 
 
+@pytest.mark.parametrize("answer", [(4, 16), [4, 16], (np.int64(4), np.int64(16)), (4.0, 16.0)])
+def test_check_shuffle_reach_accepts_4_and_16(answer):
+    feedback = check_shuffle_reach(answer)
+    assert_right(feedback)
+    assert "n_C/g ≥ g" in feedback.message
+
+
+@pytest.mark.notebook("10_modern_1x1")
+def test_check_shuffle_reachs_answer_is_what_the_notebooks_trace_counts(notebook_10):
+    reach = notebook_10[0]["reach"]
+    unshuffled, shuffled = (reach(24, 6, shuffle).sum(axis=0) for shuffle in (False, True))
+    assert set(unshuffled) == {4} and set(shuffled) == {16}
+    assert check_shuffle_reach((int(unshuffled[0]), int(shuffled[0])))
+
+
+@pytest.mark.parametrize(("answer", "hints"), [
+    ((24, 24), ("without the shuffle", "ordinary 1×1", "own group")),  # an ungrouped layer
+    ((6, 16), ("without the shuffle", "number of groups", "4 channels")),
+    ((1, 16), ("without the shuffle", "depthwise", "4 of them")),
+    ((4, 24), ("without the shuffle is right", "n_C/g ≥ g", "only 4")),  # always all
+    ((4, 4), ("without the shuffle is right", "carries 4 input channels")),
+    ((4, 6), ("without the shuffle is right", "6 is not it", "how many")),
+    ((3, 16), ("without the shuffle", "3 is not it", "24/6")),
+    ((16, 4), ("swapped", "without the shuffle comes first")),
+    ((None, None), ("whole number", "None")),
+    (None, ("give two numbers", "unshuffled, shuffled")),
+    ((4, 16, 24), ("give two numbers",)),
+    (("4", "16"), ("whole number", "str")),
+])
+def test_check_shuffle_reach_names_the_mistake(answer, hints):
+    assert_wrong(check_shuffle_reach(answer), *hints)
+
+
+@pytest.mark.parametrize("answer", [[0, 2, 4], (4, 2, 0), {0, 2, 4}, range(0, 6, 2),
+                                    [np.int64(0), np.int64(2), np.int64(4)], [0, 2, 2, 4]])
+def test_check_pooling_alignment_accepts_the_even_margins(answer):
+    feedback = check_pooling_alignment(answer)
+    assert_right(feedback)
+    assert "even exactly when the margin is" in feedback.message
+
+
+@pytest.mark.parametrize(("answer", "hints"), [
+    ([1, 3, 5], ("count from 0", "column 1", "blank column 0")),  # columns counted from 1
+    ([2, 4], ("margin 0", "even column too", "neighbours leak in")),  # 0 reads worse
+    ([2], ("margin 4 is missing", "4, 20, 36")),  # only the notebook's margin
+    ([], ("margin 2 is missing", "2, 14, 26")),
+    ([0, 2, 3, 4], ("margin 3", "3, 17, 31", "odd")),
+    ([0, 1, 2, 3, 4, 5], ("margin 1", "1, 11, 21", "odd")),
+    ([0, 2, 4, 6], ("from 0 to 5 only", "6")),
+    ([-2, 0, 2, 4], ("from 0 to 5 only", "-2")),
+    (None, ("a list of margins", "None")),
+    ("0, 2, 4", ("a list of margins", "str")),
+    (2, ("a list of margins", "int")),
+    ([0.0, 2, 4], ("whole number", "float")),
+    ([True, 2], ("whole number", "bool")),
+])
+def test_check_pooling_alignment_names_the_mistake(answer, hints):
+    assert_wrong(check_pooling_alignment(answer), *hints)
+
+
 # -- the fully convolutional figure ------------------------------------------------------
 
 def test_canvas_class_maps_frames_each_windows_winner_and_writes_every_pixels_largest():
@@ -221,8 +297,7 @@ def test_canvas_class_maps_frames_each_windows_winner_and_writes_every_pixels_la
 
 @pytest.fixture(scope="module")
 def notebook_10() -> tuple[dict, list]:
-    with contextlib.chdir(NOTEBOOKS):
-        return run_notebook(NB10)
+    return run_notebook(NB10)
 
 
 def _printed(cells: list, marker: str) -> str:
@@ -230,19 +305,34 @@ def _printed(cells: list, marker: str) -> str:
     return printed
 
 
+IDENTITY = re.compile(r"^(.*?): (True|False)$", flags=re.M)
+
+
+@pytest.mark.notebook("10_modern_1x1")
 def test_every_identity_the_notebook_checks_holds(notebook_10):
     _, cells = notebook_10
-    checks = re.findall(r"^(.*?): (True|False)$", "".join(p for _, p, _ in cells), flags=re.M)
-    assert len(checks) == 5  # FFN, SE twice, depthwise, grouped
-    assert all(result == "True" for _, result in checks), checks
+    (torch_printed,) = [p for source, p, _ in cells if "import torch" in source]
+    always = IDENTITY.findall("".join(p for source, p, _ in cells if "import torch" not in source))
+    # FFN, SE twice, depthwise, the inverted residual's parameters, grouped
+    assert len(always) == 6, always
+    assert all(result == "True" for _, result in always), always
+    # the PyTorch cross-check runs only where PyTorch is installed, and says so otherwise
+    if importlib.util.find_spec("torch") is None:
+        assert torch_printed.startswith("PyTorch cross-check: skipped"), torch_printed
+        assert not IDENTITY.findall(torch_printed)
+    else:
+        [(claim, result)] = IDENTITY.findall(torch_printed)
+        assert claim.startswith("PyTorch cross-check") and result == "True", torch_printed
 
 
+@pytest.mark.notebook("10_modern_1x1")
 def test_the_feed_forward_network_is_two_1x1_convolutions(notebook_10):
     ns, _ = notebook_10
     expected = np.maximum(ns["tokens"] @ ns["W1"] + ns["b1"], 0) @ ns["W2"] + ns["b2"]
     np.testing.assert_allclose(ns["as_convolutions"][0], expected, rtol=1e-12)
 
 
+@pytest.mark.notebook("10_modern_1x1")
 def test_squeeze_excitation_scales_the_channels_by_numbers_between_0_and_1(notebook_10):
     ns, _ = notebook_10
     weights = ns["channel_weights"]
@@ -251,13 +341,44 @@ def test_squeeze_excitation_scales_the_channels_by_numbers_between_0_and_1(noteb
                                                                           ns["features"].shape))
 
 
-def test_the_shuffle_lets_every_input_reach_every_output(notebook_10):
+@pytest.mark.notebook("10_modern_1x1")
+def test_the_shuffle_lets_every_input_reach_every_output_with_3_groups_of_4(notebook_10):
     ns, _ = notebook_10
     groups = np.kron(np.eye(3, dtype=bool), np.ones((4, 4), dtype=bool))
     np.testing.assert_array_equal(ns["without_shuffle"], groups)
     assert ns["with_shuffle"].all()
 
 
+@pytest.mark.notebook("10_modern_1x1")
+def test_the_shuffle_reaches_every_input_exactly_when_C_over_g_is_at_least_g(notebook_10):
+    # the condition 10 states, for every C up to 36 and every g that divides it, with
+    # the notebook's own trace
+    reach = notebook_10[0]["reach"]
+    for C in range(1, 37):
+        for g in (g for g in range(1, C + 1) if C % g == 0):
+            per_group = C // g
+            unshuffled, shuffled = reach(C, g, shuffle=False), reach(C, g, shuffle=True)
+            assert (unshuffled.sum(axis=0) == per_group).all(), (C, g)
+            assert (shuffled.sum(axis=0) == per_group * min(per_group, g)).all(), (C, g)
+            assert shuffled.all() == (per_group >= g), (C, g)
+
+
+@pytest.mark.notebook("10_modern_1x1")
+def test_the_notebook_shows_where_the_shuffle_falls_short(notebook_10):
+    ns, cells = notebook_10
+    table = dict(re.findall(r"^g = +(\d+), groups of +\d+: each output channel is reached by "
+                            r"(\d+) of the 12 inputs$", _printed(cells, "for groups in"),
+                            flags=re.M))
+    assert {int(g): int(n) for g, n in table.items()} == {1: 12, 2: 12, 3: 12, 4: 9, 6: 4,
+                                                           12: 1}
+    # "output channel 0 hears from the first three groups and never from inputs 9, 10, 11"
+    np.testing.assert_array_equal(np.flatnonzero(ns["four_groups"][:, 0]), range(9))
+    assert ns["four_groups"].sum(axis=0).tolist() == [9] * 12
+    # "the unit counted below shuffles m = 60 channels in 3 groups of 20"
+    assert (ns["m"], ns["g"]) == (60, 3) and ns["m"] // ns["g"] == 20 >= ns["g"]
+
+
+@pytest.mark.notebook("10_modern_1x1")
 def test_the_relu_spiral_loses_points_in_few_dimensions_only(notebook_10):
     _, cells = notebook_10
     recovered = {int(n): int(p) for n, p in re.findall(
@@ -268,6 +389,7 @@ def test_the_relu_spiral_loses_points_in_few_dimensions_only(notebook_10):
     assert recovered[15] == recovered[30] == 100
 
 
+@pytest.mark.notebook("10_modern_1x1")
 def test_the_fully_convolutional_prose_quotes_its_measurements(notebook_10):
     ns, cells = notebook_10
     printed = _printed(cells, "whole_slots")
@@ -280,6 +402,36 @@ def test_the_fully_convolutional_prose_quotes_its_measurements(notebook_10):
     # what the prose says of them
     assert abs(window - alone) <= 1.0 and pixel < 40 < slots < packed < window
     np.testing.assert_array_equal(ns["read"][:5], ns["net"].predict(ns["five"]))
+
+
+@pytest.mark.notebook("10_modern_1x1")
+def test_each_windows_winner_is_positive_on_some_pixels_and_negative_on_others(notebook_10):
+    # "in each window, the winning class is orange on some pixels and purple on others"
+    ns, _ = notebook_10
+    maps = ns["canvas_maps"]
+    for start, stop in ns["windows"]:
+        winner = maps[:, start:stop].mean(axis=(0, 1)).argmax()
+        window = maps[:, start:stop, winner]
+        assert (window > 0).any() and (window < 0).any(), (start, winner)
+
+
+@pytest.mark.notebook("10_modern_1x1")
+def test_odd_margins_read_worse_than_packed_digits_and_even_margins_read_as_margin_2(
+        notebook_10):
+    # exercise 4's solution: odd margins read "little more than half of the digits";
+    # margin 0 reads worse than 2 and 4, for its neighbours
+    ns, _ = notebook_10
+    images, labels = ns["digits"].test.images, ns["labels"]
+    share = {}
+    for margin in range(6):
+        canvases = np.stack([ns["canvas_of"](images[k:k + 5], margin)
+                             for k in range(0, len(images), 5)])
+        read = np.concatenate([ns["window_scores"](maps, ns["windows_of"](5, margin))
+                               .argmax(axis=1) for maps in ns["net"].class_maps(canvases)])
+        share[margin] = np.mean(read == labels)
+    odd, even = [share[m] for m in (1, 3, 5)], [share[m] for m in (2, 4)]
+    assert 0.5 < min(odd) and max(odd) < 0.65 < share[0] < min(even)
+    assert min(even) >= np.mean(ns["net"].predict(images) == labels) - 0.01
 
 
 def test_the_notebooks_windows_sit_over_the_digits():

@@ -304,11 +304,16 @@ class TestChannelShuffle:
         np.testing.assert_array_equal(np.sort(out, axis=-1), np.sort(x, axis=-1))
         np.testing.assert_array_equal(out, loop_shuffle(x, groups))
 
-    @pytest.mark.parametrize(("g", "per_group"), [(2, 2), (2, 3), (3, 3), (4, 4), (3, 6)])
-    def test_after_a_grouped_layer_every_next_group_reads_every_group(self, g, per_group):
-        # layer 1: g groups, each writing per_group >= g channels; layer 2: g groups of
+    @pytest.mark.parametrize(("g", "per_group"), [(2, 2), (2, 3), (3, 3), (4, 4), (3, 6),
+                                                  (2, 1), (3, 2), (4, 3), (6, 4), (8, 2)])
+    def test_after_a_grouped_layer_every_next_group_reads_every_group_if_they_are_wide(
+            self, g, per_group):
+        # layer 1: g groups, each writing per_group channels; layer 2: g groups of
         # per_group inputs. With positive weights, an output of layer 2 is positive
         # exactly when some input it depends on is. Feed one group of layer 1 at a time.
+        # A group of layer 2 reads per_group consecutive shuffled channels, dealt from
+        # the groups of layer 1 in turn: from min(per_group, g) of them, so from every
+        # one exactly when per_group >= g.
         n_in = 2
         w1 = np.ones((g, n_in, per_group))
         w2 = np.ones((g, per_group, 1))
@@ -320,7 +325,8 @@ class TestChannelShuffle:
             h = ops.grouped_conv1x1(x, w1)
             reach[k] = ops.grouped_conv1x1(ops.channel_shuffle(h, g), w2)[0, 0] > 0
             reach_unshuffled[k] = ops.grouped_conv1x1(h, w2)[0, 0] > 0
-        assert reach.all()
+        assert reach.sum(axis=0).tolist() == [min(per_group, g)] * g
+        assert reach.all() == (per_group >= g)
         np.testing.assert_array_equal(reach_unshuffled, np.eye(g, dtype=bool))  # no mixing
 
     @pytest.mark.parametrize("dtype", [np.int8, np.uint16, np.int64, np.float16, np.float32,

@@ -7,21 +7,21 @@ collects the notebooks themselves; these tests check everything else about them.
 from __future__ import annotations
 
 import ast
-import functools
 import json
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
 
+import nbformat
 import numpy as np
 import pytest
 
 import nav  # tools/nav.py, importable through tests/conftest.py
 from lecture import LECTURE
-from onebyone import viz
+from notebook_run import DETAILS, PYTHON_BLOCK, Drawn, executed, without_magics
+from notebook_run import solutions as _solutions
 from onebyone.exercises import Feedback, Question
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +100,178 @@ def test_framed_as_a_lesson(path):
     assert re.search(r"\bcheck_\w+\(", code), "an exercise with an instant check"
 
 
+# -- "On your own": every exercise checks its answer instantly -----------------------
+
+class Exercise(NamedTuple):
+    lead: str  # "**2.**", "**Think about it.**", or the opening words of an unnumbered one
+    checks: set  # the check_... functions its code cells call
+    solutions: list  # for each folded Solution, the check_... its code ends with (or None)
+    answers: int  # folded answers in words (<summary>Answer</summary>)
+
+
+EXERCISE_LEAD = re.compile(r"\*\*[^*\n]+[.?:!]\*\*")
+"""A paragraph that opens with a bold lead ending in punctuation starts an exercise:
+``**2.**``, ``**Think about it.**``."""
+SECTION_END = re.compile(r"#{1,2} ")
+
+
+def _calls(code: str) -> set[str]:
+    """The check_... functions that ``code`` calls."""
+    tree = ast.parse(_code({"source": code}))
+    return {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name) and node.func.id.startswith("check_")}
+
+
+def _events(cells: list[dict]) -> list[tuple[str, str]]:
+    """The cells as a stream, in order: ("heading", text), ("paragraph", text),
+    ("details", markdown of a <details>), ("code", source), ("quiz", source)."""
+    events = []
+    for cell in cells:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code":
+            events.append(("quiz" if "widgets.quiz(" in source else "code", source))
+            continue
+        if cell["cell_type"] != "markdown":
+            continue
+        position = 0
+        for match in [*DETAILS.finditer(source), None]:
+            text = source[position:match.start() if match else len(source)]
+            for paragraph in re.split(r"\n\s*\n", text):
+                paragraph = paragraph.strip()
+                if paragraph:
+                    kind = "heading" if paragraph.startswith("#") else "paragraph"
+                    events.append((kind, paragraph))
+            if match:
+                events.append(("details", match[0]))
+                position = match.end()
+    return events
+
+
+def exercises(cells: list[dict]) -> list[Exercise]:
+    """The exercises of a notebook's "On your own" section (its cells given), which runs
+    from that heading to the next heading of its level or above, or to the quiz.
+
+    Each paragraph that opens with a bold lead (``**2.**``) starts an exercise; text before
+    the first lead starts one too (a section with a single exercise needs no number), and
+    everything up to the next lead belongs to it: prose, code cells, folded solutions."""
+    found: list[Exercise] = []
+    inside = False
+    for kind, text in _events(cells):
+        if kind == "heading":
+            if inside and SECTION_END.match(text):
+                break
+            inside = inside or text.lstrip("#").strip() == "On your own"
+            continue
+        if not inside:
+            continue
+        if kind == "quiz":
+            break
+        lead = EXERCISE_LEAD.match(text) if kind == "paragraph" else None
+        if lead or not found:
+            found.append(Exercise(lead[0] if lead else text[:40], set(), [], 0))
+        exercise = found[-1]
+        if kind == "code":
+            exercise.checks.update(_calls(text))
+        elif kind == "details":
+            match = DETAILS.match(text)
+            if match["summary"].strip() == "Solution":
+                code = "".join(PYTHON_BLOCK.findall(match["body"]))
+                exercise.solutions.append(_check_called_last(code) if code.strip() else None)
+            else:
+                found[-1] = exercise._replace(answers=exercise.answers + 1)
+    return found
+
+
+def exercise_problems(cells: list[dict]) -> list[str]:
+    """What keeps each exercise of ``cells`` from checking its answer instantly."""
+    problems = []
+    for exercise in exercises(cells):
+        where = f"exercise {exercise.lead!r}"
+        if not exercise.checks:
+            problems.append(f"{where}: no code cell calls a check_... function")
+        if not exercise.solutions:
+            problems.append(f"{where}: no folded <details><summary>Solution</summary>")
+        for check in exercise.solutions:
+            if check is None or check not in exercise.checks:
+                problems.append(f"{where}: its Solution's code must end with the check the "
+                                f"exercise calls ({', '.join(sorted(exercise.checks)) or '-'}), "
+                                f"not {check or 'something else'}")
+        if exercise.answers:
+            problems.append(f"{where}: an answer in words (<summary>Answer</summary>) is not "
+                            "an instant check; give it a check_... and a Solution, or move "
+                            "the question into the lesson")
+    return problems
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_checks_its_answer_instantly(path):
+    """Every exercise of "On your own" has a code cell that calls an instant ``check_...``
+    and a folded ``<details><summary>Solution</summary>`` whose code ends with that check.
+
+    What counts as an exercise: every question of a notebook's "On your own" section.
+    The course home promises that each notebook's exercises check the answer instantly,
+    and a learner who answers a question there expects to know at once whether it is
+    right; so a question there is an exercise whatever its lead, numbered (``**2.**``) or
+    not (``**Think about it.**``), and whatever its answer: a number, code, or a choice
+    the check can test. A reflection whose answer can only be given in words belongs in
+    the lesson, beside what it reflects on, with its answer folded under "Answer"; in
+    "On your own" such a fold fails this test. 00, the course home, has an exercise too,
+    and is held to the same rule (it would be excepted only if it had none).
+    """
+    found = exercises(_cells(path))
+    assert found or path.name == nav.INDEX, "no exercise under ## On your own"
+    assert exercise_problems(_cells(path)) == []
+
+
+def _markdown_cell(text: str) -> dict:
+    return {"cell_type": "markdown", "source": text, "metadata": {}}
+
+
+def _code_cell(text: str) -> dict:
+    return {"cell_type": "code", "source": text, "metadata": {}, "outputs": []}
+
+
+def test_the_exercise_check_catches_an_exercise_without_a_check():
+    """The test above can fail: exercises without a check, without a solution, with a
+    solution that ends elsewhere, or answered in words, are each reported; what follows
+    the quiz, and questions in the lesson before "On your own", are not exercises."""
+    solution = "<details>\n<summary>Solution</summary>\n\n```python\n{}\n```\n</details>"
+    answer = "<details>\n<summary>Answer</summary>\n\nIn words.\n</details>"
+    cells = [
+        _markdown_cell("## Try it\n\n**Think about it.** Why? " + answer),
+        _markdown_cell("## On your own\n\n**1.** Count them."),
+        _code_cell("from onebyone.exercises import check_count\n\nn = None\ncheck_count(n)"),
+        _markdown_cell(solution.format("n = 3\ncheck_count(n)")
+                       + "\n\n**2.** Think about the learning rate; no check."),
+        _markdown_cell("**3.** A check, but no solution."),
+        _code_cell("check_rate(None)"),
+        _markdown_cell("**4.** A solution that does not end with its check."),
+        _code_cell("check_shape(None)"),
+        _markdown_cell(solution.format("check_shape((1, 2))\nprint('done')")),
+        _markdown_cell("**Think about it.** Which w? " + answer),
+        _code_cell("widgets.quiz([])"),
+        _markdown_cell("**5.** After the quiz: not an exercise."),
+    ]
+    assert [e.lead for e in exercises(cells)] == ["**1.**", "**2.**", "**3.**", "**4.**",
+                                                  "**Think about it.**"]
+    assert exercise_problems(cells) == [
+        "exercise '**2.**': no code cell calls a check_... function",
+        "exercise '**2.**': no folded <details><summary>Solution</summary>",
+        "exercise '**3.**': no folded <details><summary>Solution</summary>",
+        "exercise '**4.**': its Solution's code must end with the check the exercise calls "
+        "(check_shape), not something else",
+        "exercise '**Think about it.**': no code cell calls a check_... function",
+        "exercise '**Think about it.**': no folded <details><summary>Solution</summary>",
+        "exercise '**Think about it.**': an answer in words (<summary>Answer</summary>) is "
+        "not an instant check; give it a check_... and a Solution, or move the question "
+        "into the lesson"]
+    # a section of one exercise, without a number, up to the next heading
+    single = [_markdown_cell("## On your own\n\nWrite it."), _code_cell("check_it(f)"),
+              _markdown_cell(solution.format("check_it(f)") + "\n\n## Quiz\n\n**1.** No.")]
+    assert [e.checks for e in exercises(single)] == [{"check_it"}]
+    assert exercise_problems(single) == []
+
+
 def test_navigation_is_current():
     assert nav.stale() == {}, "run: python tools/nav.py"
     assert nav.expected_readme() == (ROOT / "README.md").read_text(encoding="utf-8"), (
@@ -114,6 +286,35 @@ def test_navigation_links_follow_the_course_order():
             assert targets[0] == NOTEBOOKS[k - 1].name
         if k + 1 < len(NOTEBOOKS):
             assert targets[-1] == NOTEBOOKS[k + 1].name
+
+
+def test_every_notebook_says_how_long_it_takes_and_the_index_shows_it():
+    index = _markdown(ROOT / "notebooks" / nav.INDEX)
+    for path in NOTEBOOKS:
+        minutes = nav.minutes(nbformat.read(path, as_version=4), path.name)
+        assert 5 <= minutes <= 120, f"{path.name}: {minutes} minutes"
+        if path.name != nav.INDEX:
+            assert f"]({path.name}) · *about {minutes} minutes*:" in index, path.name
+
+
+@pytest.mark.parametrize(("last_bullet", "error"), [
+    ("- numpy.", "should say how long the notebook takes"),
+    ("- **Time:** 40 minutes.", "should say how long the notebook takes"),
+    ("- **Time:** about 40 minutes (25 to read and run the cells, 10 for the exercises and "
+     "the quiz).", "25 \\+ 10 minutes is not the 40"),
+])
+def test_nav_names_a_notebook_without_its_time(last_bullet, error):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        f"**What you'll learn**\n\n- this.\n\n**What you need**\n\n- numpy;\n{last_bullet}")])
+    with pytest.raises(ValueError, match=f"99_x.ipynb.*{error}"):
+        nav.minutes(nb, "99_x.ipynb")
+
+
+def test_nav_reads_the_time_from_the_last_bullet_of_what_you_need():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "**What you need**\n\n- numpy;\n- **Time:** about 40 minutes (25 to read and run the "
+        "cells,\n  15 for the exercises and the quiz).\n\nMore text.")])
+    assert nav.minutes(nb) == 40
 
 
 def test_index_lists_every_notebook():
@@ -142,19 +343,6 @@ def test_ruff_is_clean():
 
 # -- folded solutions: each ends with its check, and the check passes -------------------
 
-DETAILS = re.compile(r"<details>\s*<summary>(?P<summary>[^<]*)</summary>(?P<body>.*?)</details>",
-                     re.S)
-PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
-
-
-def _solutions(path: Path) -> list[tuple[int, str]]:
-    """(index of the markdown cell, code) of each folded solution, in order."""
-    return [(index, "".join(PYTHON_BLOCK.findall(match["body"])))
-            for index, cell in enumerate(_cells(path)) if cell["cell_type"] == "markdown"
-            for match in DETAILS.finditer("".join(cell["source"]))
-            if match["summary"].strip() == "Solution"]
-
-
 SOLUTIONS = [pytest.param(path, k, id=f"{path.stem}-solution{k}")
              for path in NOTEBOOKS for k in range(1, len(_solutions(path)) + 1)]
 
@@ -169,42 +357,6 @@ def _check_called_last(code: str) -> str | None:
     return None
 
 
-def _run(code: str, namespace: dict, name: str) -> object:
-    """Run ``code`` in ``namespace``, as a notebook cell: the value of its last statement
-    when that is an expression."""
-    tree = ast.parse(code)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    exec(compile(tree, name, "exec"), namespace)
-    if last is not None:
-        return eval(compile(ast.Expression(last.value), name, "eval"), namespace)
-    return None
-
-
-@functools.cache
-def _solution_results(path: Path) -> dict[int, object]:
-    """Run the notebook's code cells in order, in one namespace (live widgets left out),
-    and each folded solution where it stands, in a copy of that namespace: what the
-    solution's last statement gives, by the solution's number."""
-    by_cell: dict[int, list[tuple[int, str]]] = {}
-    for k, (index, code) in enumerate(_solutions(path), start=1):
-        by_cell.setdefault(index, []).append((k, code))
-    namespace: dict = {"__name__": "__main__", "display": lambda *objects: None}
-    results = {}
-    here = os.getcwd()
-    os.chdir(path.parent)  # as in JupyterLab, the kernel starts next to the notebook
-    try:
-        for index, cell in enumerate(_cells(path)):
-            if cell["cell_type"] == "code" and LIVE_TAG not in cell["metadata"].get("tags", []):
-                code = "\n".join(line for line in "".join(cell["source"]).splitlines()
-                                 if not line.lstrip().startswith("%"))  # %matplotlib inline
-                _run(code, namespace, f"{path.name} cell {index}")
-            for k, code in by_cell.get(index, []):
-                results[k] = _run(code, dict(namespace), f"{path.name} solution {k}")
-    finally:
-        os.chdir(here)
-    return results
-
-
 @pytest.mark.parametrize(("path", "k"), SOLUTIONS)
 def test_folded_solution_ends_with_the_exercise_check(path, k):
     index, code = _solutions(path)[k - 1]
@@ -216,9 +368,11 @@ def test_folded_solution_ends_with_the_exercise_check(path, k):
         f"the exercise cell before solution {k} should call {check} too")
 
 
-@pytest.mark.parametrize(("path", "k"), SOLUTIONS)
+@pytest.mark.parametrize(("path", "k"), [
+    pytest.param(*p.values, id=p.id, marks=pytest.mark.notebook(p.values[0].stem))
+    for p in SOLUTIONS])
 def test_folded_solution_passes_its_check(path, k):
-    feedback = _solution_results(path)[k]
+    feedback = executed(path).solutions[k]
     assert isinstance(feedback, Feedback), f"solution {k} ends with {feedback!r}, not a check"
     assert feedback.correct, f"solution {k}: {feedback!r}"
 
@@ -237,42 +391,18 @@ def test_answers_are_folded_away(path):
 
 # -- the lecture's pictures and the quizzes of 01, 05 and 06 ---------------------------
 
-class Drawn(NamedTuple):
-    shapes: list
-    operators: list
-    values: list | None
-    pixel: tuple | None
-
-
 def _code(cell: dict) -> str:
-    return "\n".join(line for line in "".join(cell["source"]).splitlines()
-                     if not line.lstrip().startswith("%"))  # %matplotlib inline
+    return without_magics("".join(cell["source"]))
 
 
-@functools.cache
 def volume_diagrams(path: Path) -> tuple[list[Drawn], dict]:
-    """Run the notebook's code cells in order (live widgets left out), recording every
-    viz.volume_diagram it draws: (the diagrams, the namespace after the last cell)."""
-    drawn, draw = [], viz.volume_diagram
-
-    def recording(shapes, operators, captions=None, values=None, pixel=None):
-        drawn.append(Drawn([tuple(s) for s in shapes], list(operators), values, pixel))
-        return draw(shapes, operators, captions=captions, values=values, pixel=pixel)
-
-    namespace: dict = {"__name__": "__main__", "display": lambda *objects: None}
-    here = os.getcwd()
-    os.chdir(path.parent)
-    viz.volume_diagram = recording
-    try:
-        for index, cell in enumerate(_cells(path)):
-            if cell["cell_type"] == "code" and LIVE_TAG not in cell["metadata"].get("tags", []):
-                _run(_code(cell), namespace, f"{path.name} cell {index}")
-    finally:
-        viz.volume_diagram = draw
-        os.chdir(here)
-    return drawn, namespace
+    """The volume diagrams the notebook draws (live widgets left out), and its namespace
+    after the last cell (notebook_run.executed)."""
+    run = executed(path)
+    return run.diagrams, run.namespace
 
 
+@pytest.mark.notebook("01_single_channel")
 def test_01_draws_the_lecture_picture_with_the_notebook_numbers():
     drawn, namespace = volume_diagrams(ROOT / "notebooks" / "01_single_channel.ipynb")
     picture = drawn[0]  # the first volumes of the course

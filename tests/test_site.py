@@ -1,5 +1,8 @@
-"""The course as a static website (tools/website.py, Jupyter Book 1), built once here.
+"""The course as a static website (tools/website.py, Jupyter Book 1), built once per test
+run (the ``site`` fixture of tests/conftest.py).
 
+The home page is for learners (what the course is, its contents with each notebook's
+time, the short path, how to run it live), the README a page for maintainers at the end.
 Every course notebook has a page, in course order; every link and ``#anchor`` inside the
 site leads to a file and an id that exist; no page holds a traceback, a raw widget repr
 or a control that would do nothing; every picture has its alt text; Sphinx printed no
@@ -25,7 +28,8 @@ import website  # tools/website.py
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = nav.course_notebooks()
-PAGES = ["index.html", *(f"notebooks/{p.stem}.html" for p in NOTEBOOKS)]
+MAINTAINERS = f"{Path(website.MAINTAINERS).stem}.html"
+PAGES = ["index.html", *(f"notebooks/{p.stem}.html" for p in NOTEBOOKS), MAINTAINERS]
 WIDGET_REPRS = ("Explorer(children=", "Quiz(children=", "Stepper(", "(children=(")
 CONTROLS = {"input", "button", "select", "textarea"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -159,12 +163,6 @@ def page_problems(page: Page) -> list[str]:
     return problems
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """The site, built once for this module (raises, listing them, if Sphinx warned)."""
-    return website.build(tmp_path_factory.mktemp("site") / "site")
-
-
 def _notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -189,7 +187,7 @@ def test_the_table_of_contents_lists_the_pages_in_course_order(site):
     html = (site / "index.html").read_text(encoding="utf-8")
     sidebar = re.search(r'<nav class="[^"]*bd-docs-nav.*?</nav>', html, re.S)[0]
     listed = re.findall(r'href="([^"#]+)"', sidebar)
-    assert listed == [f"notebooks/{p.stem}.html" for p in NOTEBOOKS]
+    assert listed == [f"notebooks/{p.stem}.html" for p in NOTEBOOKS] + [MAINTAINERS]
 
 
 @pytest.mark.slow
@@ -236,12 +234,42 @@ def test_build_replaces_only_a_site(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_home_page_is_the_readme_introduction(site):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    title, intro = readme.split("\n## ")[0].split("\n\n", 1)
+def test_the_home_page_is_for_learners(site):
     home = parse(site / "index.html")
-    # the title, its heading link (#), then the README's first paragraph
-    assert home.article.startswith(f"{title.removeprefix('# ')} # {' '.join(intro.split())}")
+    index = nbformat.read(NOTEBOOKS[0], as_version=4)
+    title, blurb = nav.title_and_blurb(index)
+    # what the course is: 00's title, its heading link (#), its blurb, what it teaches
+    assert home.article.startswith(f"{title} # {blurb}")
+    assert "What you'll learn" in home.article
+    # ... which frames the whole course, 01 to the last lesson
+    numbered = [text for href, text in home.anchors if re.fullmatch(r"\d\d", text)]
+    assert numbered == [f"{k:02d}" for k in range(1, len(NOTEBOOKS))]
+    # the contents: every lesson, linked, with its time, and the whole course's
+    links = set(home.anchors)
+    for path in NOTEBOOKS[1:]:
+        lesson, _ = nav.title_and_blurb(nbformat.read(path, as_version=4))
+        assert (f"notebooks/{path.stem}.html", lesson) in links, path.name
+        minutes = nav.minutes(nbformat.read(path, as_version=4), path.name)
+        assert f"{lesson} · about {minutes} minutes" in home.article, path.name
+    assert "The whole course: about" in home.article
+    # the short path, as 00 gives it
+    short = next(c.source for c in index.cells if c.get("id") == website.SHORT_PATH)
+    heading = short.split("\n", 1)[0].removeprefix("## ")
+    assert f"{heading} #" in home.article
+    # how to run it live: the command and Binder, in the page's own text
+    assert website.LOCAL_COMMAND in home.article
+    assert website.BINDER_URL_TEMPLATE.format(page="00_index") in [u for _, u in home.urls]
+    # not the README's maintainers' sections: they have a page of their own
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for section in ("Two commands", "For maintainers", "Performance"):
+        assert f"## {section}" in readme
+        assert f"{section} #" not in home.article, section
+    assert "conv1x1 / raw matmul" not in home.text
+    maintainers = parse(site / MAINTAINERS)
+    assert maintainers.article.startswith(f"{website.MAINTAINERS_TITLE} #")
+    for section in ("Two commands", "For maintainers", "Performance"):
+        assert f"{section} #" in maintainers.article, section
+    assert (MAINTAINERS, website.MAINTAINERS_TITLE) in links
     following = re.search(r'class="right-next"\s+href="([^"]+)"', home.path.read_text())
     assert following[1] == "notebooks/00_index.html"
 
@@ -260,9 +288,9 @@ def test_prev_and_next_go_to_the_neighbouring_pages(site, k):
     html = page.path.read_text(encoding="utf-8")
     prev = re.search(r'class="left-prev"\s+href="([^"]+)"', html)[1]
     assert prev == (names[k - 1] if k > 0 else "../index.html")
-    following = re.search(r'class="right-next"\s+href="([^"]+)"', html)
-    assert (following[1] if following else None) == (names[k + 1] if k + 1 < len(names)
-                                                      else None)
+    # after the last lesson, the maintainers' page
+    following = re.search(r'class="right-next"\s+href="([^"]+)"', html)[1]
+    assert following == (names[k + 1] if k + 1 < len(names) else f"../{MAINTAINERS}")
 
 
 @pytest.mark.slow
@@ -320,7 +348,7 @@ def test_the_site_needs_no_network(site):
 
 @pytest.mark.slow
 def test_every_external_link_and_citation_is_kept(site):
-    for source, name in [(ROOT / "README.md", "index.html"),
+    for source, name in [(ROOT / "README.md", MAINTAINERS),
                          *((p, f"notebooks/{p.stem}.html") for p in NOTEBOOKS)]:
         text = source.read_text() if source.suffix == ".md" else _markdown(source)
         cited = set(re.findall(r"\]\((https://[^)\s]+)\)", text))
@@ -333,13 +361,18 @@ def test_search_indexes_every_page(site):
     assert (site / "search.html").is_file()
     index = (site / "searchindex.js").read_text(encoding="utf-8")
     data = json.loads(index.removeprefix("Search.setIndex(").removesuffix(")"))
-    assert data["docnames"] == ["index", *(f"notebooks/{p.stem}" for p in NOTEBOOKS)]
+    assert data["docnames"] == ["index", Path(website.MAINTAINERS).stem,
+                                *(f"notebooks/{p.stem}" for p in NOTEBOOKS)]
 
 
 def test_links_in_the_book_point_at_pages_ids_and_the_repository():
     book = website.Book()
     index = ROOT / "notebooks" / "00_index.ipynb"
-    assert book.link("../README.md#run-it-your-way", index) == "../index.md#run-it-your-way"
+    assert book.link("../README.md#run-it-your-way", index) \
+        == "../maintainers.md#run-it-your-way"
+    # 00's links, written on the home page, one folder up
+    assert book.link("02_multi_channel.ipynb#One-filter,-one-pixel", index, website.HOME) \
+        == "notebooks/02_multi_channel.ipynb#one-filter-one-pixel"
     assert book.link("04_dense_equals_matmul.ipynb#A-dense-layer,-at-one-pixel",
                      ROOT / "notebooks" / "02_multi_channel.ipynb") \
         == "04_dense_equals_matmul.ipynb#a-dense-layer-at-one-pixel"

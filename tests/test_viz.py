@@ -60,14 +60,35 @@ class TestHeatmap:
             assert len(ax.images) == 1
             np.testing.assert_array_equal(ax.images[0].get_array(), matrix)
 
-    def test_every_panel_has_its_own_colour_scale(self):
+    def test_panels_side_by_side_share_one_colour_scale(self):
         small = np.array([[0, 1], [2, 3]])
-        large = np.array([[-50.0, 10.0], [100.0, 7.0]])
+        large = np.array([[-50.0, 10.0], [100.0, np.nan]])
         fig = viz.heatmap(small, large)
-        for ax, matrix in zip(fig.axes, (small, large), strict=True):
+        for ax in fig.axes:
             norm = ax.images[0].norm
-            assert norm.vmin == matrix.min()
-            assert norm.vmax == matrix.max()
+            assert (norm.vmin, norm.vmax) == (-50.0, 100.0)  # the finite values of both
+        # one colour means one number: 3 is drawn alike in both panels
+        drawn = [ax.images[0].to_rgba(ax.images[0].norm(3.0)) for ax in fig.axes]
+        assert drawn[0] == drawn[1]
+
+    def test_a_constant_panel_is_not_drawn_as_the_others_zero(self):
+        # notebook 10: every value 1 beside a panel of 0s and 1s
+        mixed, ones = np.eye(4, dtype=int), np.ones((4, 4), int)
+        fig = viz.heatmap(mixed, ones)
+        first, second = (ax.images[0] for ax in fig.axes)
+        assert first.to_rgba(first.norm(1)) == second.to_rgba(second.norm(1))
+        assert second.to_rgba(second.norm(1)) != first.to_rgba(first.norm(0))
+        assert "values from 1 to 1" not in fig.alt and "every value 1" in fig.alt
+        assert "one colour scale, dark blue 0 to yellow 1" in fig.alt
+        # alone, a constant panel's scale runs from 0 to its value
+        alone = viz.heatmap(ones).axes[0].images[0].norm
+        assert (alone.vmin, alone.vmax) == (0, 1)
+
+    def test_the_key_gives_the_scales_ends_in_words(self):
+        fig = viz.heatmap(np.array([[-2, 0], [3, 5]]), np.array([[7]]))
+        (key,) = fig.axes[0].child_axes
+        assert [t.get_text() for t in key.get_xticklabels()] == ["−2", "7"]
+        assert "dark blue: low" in key.get_title() and "yellow: high" in key.get_title()
 
     def test_whole_numbers_are_annotated_without_decimals(self):
         fig = viz.heatmap(LECTURE)
@@ -307,13 +328,14 @@ class TestMontage:
         volume = labelled_volume(6, 6, 16)
         fig = viz.montage(volume)
         assert isinstance(fig, Figure)
-        assert len(fig.axes) == 2  # the tiled image and the colour bar
-        with_images = [ax for ax in fig.axes if ax.images]
-        assert len(with_images) == 1
-        image = with_images[0].images[0]
-        assert len(with_images[0].images) == 1
+        assert len(fig.axes) == 1  # the tiled image; the colour bar is its child
+        (ax,) = fig.axes
+        (image,) = ax.images
         assert image.colorbar is not None
-        assert image.colorbar.ax in fig.axes
+        assert ax.child_axes == [image.colorbar.ax]
+        ends = [t.get_text() for t in image.colorbar.ax.get_yticklabels()]
+        assert ends == [f"{volume.min():.3g}", f"{volume.max():.3g}"]
+        assert "dark blue: low, yellow: high" in image.colorbar.ax.get_ylabel()
 
     def test_image_data_is_the_tiled_volume(self):
         n_H, n_W, n_C = 3, 2, 5

@@ -8,6 +8,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from onebyone import viz
+from test_accessibility import count_numbers
 
 
 def images_of(ax) -> list[np.ndarray]:
@@ -87,8 +88,12 @@ def test_class_maps_draw_each_digit_then_its_maps_on_one_scale_and_frame_the_gue
     maps = rng.standard_normal((2, 4, 4, 10))
     maps[0, :, :, 7] += 3  # digit 0's largest mean: class 7
     maps[1, :, :, 2] += 3
+    maps[1, :, :, 4] -= maps[1, :, :, 4].mean() + 0.2  # a mean of −0.2: written 0, not −0
     fig = viz.class_maps(images, maps, np.array([7, 5]))
     rows = np.array(fig.axes).reshape(2, 12)  # digit, a spacer, then 10 maps
+    # one scale for all maps, rows compared too: centred on 0, clipped at the 98th
+    # percentile of |maps|
+    scale = np.percentile(np.abs(maps), 98)
     for row, guess in ((0, 7), (1, 2)):
         digit, spacer, *class_axes = rows[row]
         np.testing.assert_array_equal(images_of(digit)[0], images[row, :, :, 0])
@@ -96,16 +101,34 @@ def test_class_maps_draw_each_digit_then_its_maps_on_one_scale_and_frame_the_gue
         for c, ax in enumerate(class_axes):
             (image,) = ax.get_images()
             np.testing.assert_array_equal(image.get_array(), maps[row, :, :, c])
-            # one scale per row, centred on 0, clipped at the 98th percentile of |maps|
-            scale = np.percentile(np.abs(maps[row]), 98)
             assert image.get_clim() == pytest.approx((-scale, scale))
-            assert image.get_cmap().name == viz.CLASS_MAP_CMAP
+            assert image.get_cmap().name == viz.CLASS_MAP_WORDS.cmap
             framed = all(spine.get_visible() for spine in ax.spines.values())
             assert framed == (c == guess)
             # the guess is said in words too, not by the frame alone; the mean is the score
-            score = f"{maps[row, :, :, c].mean():+.0f}".replace("-", "−")
+            mean = round(maps[row, :, :, c].mean())
+            score = f"{mean:+d}".replace("-", "−") if mean else "0"
             assert ax.get_title() == (f"{c} guess\n{score}" if c == guess else f"{c}\n{score}")
+    assert rows[1][6].get_title() == "4\n0"
     assert rows[0][0].get_title() == "label 7" and rows[1][0].get_title() == "label 5"
+    # the key: both ends, 0, and where the scale is clipped
+    (key,) = rows[0][0].child_axes
+    assert [t.get_text() for t in key.get_xticklabels()] == [
+        f"−{scale:.3g}", "0", f"{scale:.3g}"]
+    assert f"clipped at ±{scale:.3g}, the 98th percentile of |values|" in key.get_xlabel()
+    assert "orange: for the class" in key.get_title()
+    assert "purple: against the class" in key.get_title()
+
+
+def test_class_maps_say_in_words_what_the_maps_show():
+    maps = np.full((2, 4, 4, 10), -1.0)
+    maps[0, :, :, 3] = 2.0   # digit 0: map 3 positive everywhere
+    maps[1, :3, :, 5] = 4.0  # digit 1: map 5 positive at 12 of its 16 pixels, mean 2.75
+    fig = viz.class_maps(np.zeros((2, 8, 8)), maps, np.array([3, 6]))
+    assert "label 3: guess 3, mean +2, positive at 100% of its pixels" in fig.alt
+    assert "label 6: guess 5, mean +3, positive at 75% of its pixels" in fig.alt
+    assert "other maps at 0%" in fig.alt
+    assert count_numbers(fig.alt) <= viz.ALT_MAX_NUMBERS
 
 
 @pytest.mark.parametrize(("images", "maps", "labels", "message"), [

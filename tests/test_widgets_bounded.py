@@ -1,20 +1,27 @@
-"""Every explorer stays bounded at the extremes of its sliders: under 1 s and 200 MB.
+"""Every explorer stays bounded at the extremes of its sliders: one redraw per move, a
+picture of at most ``MAX_PIXELS`` pixels and ``MAX_PNG_BYTES`` bytes (what is sent to the
+browser), and under ``MAX_BYTES`` of memory.
 
-These bounds are limits of safety (a learner can reach any slider combination), far
-above the 100 ms redraws the benchmarks measure; speed targets live in benchmarks/.
+These bound the work a learner can cause (any slider combination is reachable), not the
+seconds it takes: how fast a redraw is depends on the machine and on what else runs on
+it, so speed targets live in benchmarks/ (``benchmarks/run.py``, section 3).
 """
 
 from __future__ import annotations
 
+import io
 import itertools
-import time
+import struct
 import tracemalloc
 
+import numpy as np
 import pytest
 
 from onebyone import widgets
 
-MAX_SECONDS, MAX_BYTES = 1.0, 200 * 2**20
+MAX_BYTES = 200 * 2**20
+MAX_PIXELS = 2_000 * 1_500
+MAX_PNG_BYTES = 2 * 2**20
 ALL_CORNERS_UP_TO = 2  # sliders; with more, walk all-min, all-max and each alone at max
 
 
@@ -30,22 +37,48 @@ def _extremes(controls: dict) -> list[dict]:
     return [low, high, *({**low, n: high[n]} for n in names)]
 
 
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG, from its IHDR chunk."""
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and png[12:16] == b"IHDR", png[:16]
+    return struct.unpack(">II", png[16:24])
+
+
+@pytest.mark.parametrize("inches", [(3, 2), (2, 5)])
+def test_png_size_reads_the_header(inches):
+    from PIL import Image
+
+    from onebyone import viz
+
+    figure = viz.heatmap(np.array([[1, 2], [3, 4]]))
+    figure.set_size_inches(*inches)
+    png = viz.to_png(figure)
+    assert png_size(png) == Image.open(io.BytesIO(png)).size
+    width, height = png_size(png)
+    assert (width < height) == (inches[0] < inches[1])
+
+
 def test_every_explorer_is_found():
     assert {"single_channel_explorer", "multi_channel_explorer"} <= set(widgets.explorers())
 
 
 @pytest.mark.parametrize("name", sorted(widgets.explorers()))
-def test_extremes_stay_bounded(name):
+def test_extremes_stay_bounded(name, monkeypatch):
     explorer = widgets.explorers()[name]()
+    draws = []
+    draw = explorer._draw
+    monkeypatch.setattr(explorer, "_draw", lambda result: draws.append(1) or draw(result))
     for setting in _extremes(explorer.controls):
+        moved = {s: v for s, v in setting.items() if explorer.controls[s].value != v}
+        draws.clear()
         tracemalloc.start()
-        start = time.perf_counter()
-        for slider, value in setting.items():
+        for slider, value in moved.items():
             explorer.controls[slider].value = value
-        elapsed = time.perf_counter() - start
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        redraws = max(1, len(setting))
-        assert elapsed / redraws < MAX_SECONDS, f"{setting}: {elapsed / redraws:.2f} s a redraw"
+        assert len(draws) == len(moved), f"{setting}: {len(draws)} redraws for {len(moved)} moves"
         assert peak < MAX_BYTES, f"{setting}: {peak / 2**20:.0f} MB"
-        assert explorer.result is not None and bytes(explorer.image.value).startswith(b"\x89PNG")
+        png = bytes(explorer.image.value)
+        width, height = png_size(png)
+        assert width * height <= MAX_PIXELS, f"{setting}: a picture of {width}×{height} pixels"
+        assert len(png) <= MAX_PNG_BYTES, f"{setting}: {len(png) / 2**20:.1f} MB of PNG"
+        assert explorer.result is not None

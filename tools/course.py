@@ -3,6 +3,8 @@
 
     python3 tools/course.py lab     # set up, then open JupyterLab at notebooks/00_index.ipynb
     python3 tools/course.py test    # set up (with the test tools), then run the whole test suite
+    python3 tools/course.py test --quick   # the quick tier, for editing: no slow or
+                                    # browser tests, and only the notebooks you changed
     python3 tools/course.py site    # set up (with the test tools), then build the static
                                     # website into _build/site (tools/website.py)
 
@@ -92,7 +94,16 @@ def command_line(command: str, extra: list[str]) -> list[str]:
         return [*args, *extra]
     if command == "site":
         return [str(PYTHON), str(ROOT / "tools" / "website.py"), *extra]
-    return [str(PYTHON), "-m", "pytest", *extra]
+    return [str(PYTHON), "-m", "pytest", *_spread(extra), *extra]
+
+
+def _spread(extra: list[str]) -> list[str]:
+    """pytest-xdist's options: a worker per core, the tests of one notebook's kernel or
+    in-process run on one worker (the root conftest.py); none when the caller chose ``-n``
+    or ``-p no:xdist`` (e.g. ``-n 0`` to debug with ``--pdb``)."""
+    chosen = any(a == "-n" or a.startswith(("-n", "--numprocesses")) or a == "no:xdist"
+                 for a in extra)
+    return [] if chosen else ["-n", "auto", "--dist", "loadgroup"]
 
 
 def main(argv: list[str]) -> int:

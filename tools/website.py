@@ -10,12 +10,15 @@ the pages show the outputs stored in the notebooks. MathJax is served from the s
 itself (sphinx-mathjax-offline ships it), so formulas render offline too.
 
 A book is generated in a temporary folder and thrown away after the build, so nothing
-generated is committed: the README (as ``index.md``, the home page), a copy of the
-notebooks, ``_config.yml`` and ``_toc.yml`` (pages in course order, from ``nav.py``).
-In the copies, links are made to work on the site: ``../README.md`` becomes the home page,
-JupyterLab's ``#Heading-text`` anchors become the site's ids, and links to files of the
-repository that are not pages (``requirements.txt``, ``binder/``, ...) go to the repository
-on GitHub. Sphinx runs with warnings as errors: a build that warns fails.
+generated is committed: the home page (``index.md``, for learners: what the course is,
+from ``00_index``; its contents with each notebook's time; the short path for those who
+have just watched the lecture; how to run it live), a copy of the notebooks, the README
+as a page for maintainers (``maintainers.md``, last), ``_config.yml`` and ``_toc.yml``
+(pages in course order, from ``nav.py``). In the copies, links are made to work on the
+site: ``../README.md`` becomes the maintainers' page, JupyterLab's ``#Heading-text``
+anchors become the site's ids, and links to files of the repository that are not pages
+(``requirements.txt``, ``binder/``, ...) go to the repository on GitHub. Sphinx runs with
+warnings as errors: a build that warns fails.
 
 Live widgets cannot run on a static page: their ``application/vnd.jupyter.widget-view+json``
 output is never rendered, and the ``text/html`` alternative stored next to it (a still
@@ -45,7 +48,12 @@ import nav  # tools/nav.py, beside this file
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTDIR = ROOT / "_build" / "site"
 HOME = "index.md"
-"""The README, as the site's home page (``index.html``)."""
+"""The learners' home page (``index.html``), made from ``00_index`` by ``Book.home``."""
+MAINTAINERS = "maintainers.md"
+"""The README, as the site's last page: set-up, tests, maintenance, performance."""
+MAINTAINERS_TITLE = "For maintainers: the README"
+SHORT_PATH = "short-path"
+"""The id of ``00_index``'s cell with the short path through the course."""
 GITHUB_REPOSITORY = "OWNER/onebyone"
 """Where the course will be published on GitHub: this public address does not exist yet."""
 REPOSITORY_URL = f"https://github.com/{GITHUB_REPOSITORY}"
@@ -150,8 +158,8 @@ class Book:
 
     def __init__(self) -> None:
         self.notebooks = nav.course_notebooks()
-        self.documents = {ROOT / "README.md": HOME}
-        self.documents |= {p: p.relative_to(ROOT).as_posix() for p in self.notebooks}
+        self.documents = {p: p.relative_to(ROOT).as_posix() for p in self.notebooks}
+        self.documents[ROOT / "README.md"] = MAINTAINERS
         self._anchors: dict[Path, dict[str, str]] = {}
 
     def markdown(self, path: Path) -> str:
@@ -165,16 +173,17 @@ class Book:
             self._anchors[path] = myst_anchors(self.markdown(path))
         return self._anchors[path]
 
-    def link(self, target: str, document: Path) -> str:
+    def link(self, target: str, document: Path, here: str | None = None) -> str:
         """``target``, a link in ``document`` (a path in the repository), as it must be
-        written in the book. Links that lead nowhere are left as they are: Sphinx warns."""
+        written in the book, in the page ``here`` (by default, where ``document`` goes).
+        Links that lead nowhere are left as they are: Sphinx warns."""
         url = urlparse(target)
         if url.scheme or url.netloc:
             return target
         path = (document.parent / unquote(url.path)).resolve() if url.path else document
         if path in self.documents:
-            here = Path(self.documents[document]).parent
-            new = os.path.relpath(self.documents[path], here).replace(os.sep, "/") \
+            folder = Path(here or self.documents[document]).parent
+            new = os.path.relpath(self.documents[path], folder).replace(os.sep, "/") \
                 if url.path else ""
             if url.fragment:
                 fragment = self.anchors(path).get(_key(url.fragment), url.fragment)
@@ -185,16 +194,48 @@ class Book:
             return f"{REPOSITORY_URL}/{kind}/HEAD/{path.relative_to(ROOT).as_posix()}"
         return target
 
-    def rewrite(self, markdown: str, document: Path) -> str:
-        return LINK.sub(lambda m: m[1] + self.link(m[2], document) + m[3], markdown)
+    def rewrite(self, markdown: str, document: Path, here: str | None = None) -> str:
+        return LINK.sub(lambda m: m[1] + self.link(m[2], document, here) + m[3], markdown)
+
+    def home(self) -> str:
+        """The home page, for learners: ``00_index``'s title, blurb and what the course
+        teaches, its contents (each notebook's time, from ``nav.py``) and short path, then
+        how to run the course live."""
+        index = self.notebooks[0]
+        cells = _markdown_cells(json.loads(index.read_text(encoding="utf-8")))
+        by_id = {cell.get("id"): _source(cell) for cell in cells}
+        first = _source(cells[0]).strip()
+        learn = next(_source(c) for c in cells if "**What you'll learn**" in _source(c))
+        learn = learn.split(nav.NEED)[0].strip()
+        binder = BINDER_URL_TEMPLATE.format(page=index.stem)
+        run = (
+            "## Run it live\n\n"
+            "On these pages the sliders, steppers and quizzes are still pictures. To use "
+            "them, run the course in JupyterLab:\n\n"
+            f"- **On your machine:** in a clone of the repository, `{LOCAL_COMMAND}` sets "
+            "everything up in a virtual environment inside it and opens the course.\n"
+            f"- **On Binder, with nothing to install:** [open the course on Binder]({binder}), "
+            "or a lesson from the launch button (the rocket) at the top of its page.\n\n"
+            f"Other ways to run it, the tests and how the course is made: "
+            f"[{MAINTAINERS_TITLE}]({MAINTAINERS}).")
+        parts = [first, learn, by_id[nav.CONTENTS], by_id[SHORT_PATH]]
+        return self.rewrite("\n\n".join(parts), index, HOME) + "\n\n" + run + "\n"
+
+    def maintainers(self) -> str:
+        """The README, under a title that says whom it is for."""
+        readme = ROOT / "README.md"
+        body = self.markdown(readme).split("\n", 1)[1]
+        return f"# {MAINTAINERS_TITLE}\n{self.rewrite(body, readme)}"
 
     def write(self, directory: Path) -> Path:
         """Write the book into ``directory``; return it."""
+        (directory / HOME).parent.mkdir(parents=True, exist_ok=True)
+        (directory / HOME).write_text(self.home(), encoding="utf-8")
         for source, name in self.documents.items():
             target = directory / name
             target.parent.mkdir(parents=True, exist_ok=True)
             if source.suffix != ".ipynb":
-                target.write_text(self.rewrite(self.markdown(source), source), encoding="utf-8")
+                target.write_text(self.maintainers(), encoding="utf-8")
                 continue
             notebook = json.loads(source.read_text(encoding="utf-8"))
             for cell in notebook["cells"]:
@@ -216,8 +257,10 @@ class Book:
         return directory
 
     def toc(self) -> dict:
-        """Jupyter Book's ``_toc.yml``: the home page, then the notebooks in course order."""
+        """Jupyter Book's ``_toc.yml``: the home page, the notebooks in course order, then
+        the maintainers' page."""
         chapters = [{"file": self.documents[p].removesuffix(".ipynb")} for p in self.notebooks]
+        chapters.append({"file": Path(MAINTAINERS).stem})
         return {"format": "jb-book", "root": Path(HOME).stem, "chapters": chapters}
 
 

@@ -178,6 +178,39 @@ def check_single_channel(func: Callable[[np.ndarray, float, float], np.ndarray])
     return _verdict(check)
 
 
+NEGATIVE_IMAGE_TOP = 10
+"""01's "negative" of the lecture's image is ``NEGATIVE_IMAGE_TOP - x``."""
+
+
+def check_negative_image(answer: object) -> Feedback:
+    """Check ``(w, b)``: the 1x1 filter value and bias that turn an image ``x`` into
+    ``10 - x``, its "negative" (the answer is ``w = -1``, ``b = 10``)."""
+    top = NEGATIVE_IMAGE_TOP
+
+    def check() -> str:
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            raise _Wrong(f"give two numbers, (w, b); got {v.describe(answer)}.")
+        for name, value in zip(("w", "b"), answer, strict=True):
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                raise _Wrong(f"{name} should be a number, got {v.describe(value)}.")
+        w, b = answer
+        if (w, b) == (-1, top):
+            return (f"w · x + b = {top} − x: the brightest pixel, 9, becomes 1, and the "
+                    "darkest, 1, becomes 9.")
+        if (w, b) == (top, -1):
+            raise _Wrong("the two numbers are swapped: the filter value w comes first.")
+        if (w, b) == (-1, 0):
+            raise _Wrong(f"w = −1 gives −x, every value negative: the bias must lift them "
+                         f"back, to {top} − x.")
+        if (w, b) == (1, -top):
+            raise _Wrong(f"that gives x − {top}, whose pattern is the image's own, shifted "
+                         f"down: the negative needs the sign of x flipped.")
+        raise _Wrong(f"with w = {w:g} and b = {b:g}, the pixel 1 becomes {w + b:g} and 9 "
+                     f"becomes {9 * w + b:g}; the negative turns 1 into 9 and 9 into 1.")
+
+    return _verdict(check)
+
+
 # -- 02 ---------------------------------------------------------------------------
 
 def check_param_count(answer: object) -> Feedback:
@@ -913,76 +946,171 @@ def check_bottleneck_width(answer: object) -> Feedback:
     return _verdict(check)
 
 
-# -- 09: a Network in Network, deeper or wider -----------------------------------------
+# -- 09: max pooling's backward pass, the learning rate, the ranks of the true class -------
 
-NIN_EXERCISE = {"nin": [[16, 16, 16], [16, 16, 10]],
-                "deeper": [[16, 16, 16], [16, 16, 16, 10]],
-                "wider": [[16, 32, 32], [16, 16, 10]]}
-"""Notebook 09's exercise: the digits NIN (``nin.digit_net(NIN_EXERCISE["nin"])``, GAP head,
-8x8x1 images), made deeper by one more 1x1 layer 16 → 16 in the second block, or wider
-by widening the first block's two 1x1 layers to 32."""
+def _max_pool_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+    """Volumes ``x`` with even height and width, no ties in a window, and gradients ``da``
+    of the pooled shape; some values negative, so that a window's maximum may be < 0."""
+    rng = np.random.default_rng(9)
+    return [(rng.standard_normal(shape), rng.standard_normal((shape[0] // 2, shape[1] // 2,
+                                                              shape[2])))
+            for shape in ((4, 6, 2), (2, 2, 1), (6, 4, 3))]
 
 
-def check_nin_params(answer: object) -> Feedback:
-    """Check ``(deeper, wider)``: the parameters of the two networks of ``NIN_EXERCISE``,
-    as ``nin.count_params`` counts them (weights and biases)."""
-    nets = NIN_EXERCISE
-    base = nin.count_params(nets["nin"])
-    expected = (nin.count_params(nets["deeper"]), nin.count_params(nets["wider"]))
-    # every filter has one bias: a network's biases are the sum of its widths
-    weights_only = tuple(n - sum(map(sum, nets[name]))
-                         for n, name in zip(expected, ("deeper", "wider"), strict=True))
-    n_C = nets["nin"][1][0]  # the width of the extra 1x1 layer, and of what it reads
-    extra = cost.conv_params(1, n_C, n_C)
-    extra_as_3x3 = cost.conv_params(3, n_C, n_C)
-    narrow_in, wide_in = nets["nin"][0][-1], nets["wider"][0][-1]
-    next_narrow = cost.conv_params(3, narrow_in, nets["nin"][1][0])
-    next_wide = cost.conv_params(3, wide_in, nets["wider"][1][0])
-    next_forgotten = expected[1] - next_wide + next_narrow
+def check_max_pool_backward(func: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Feedback:
+    """Check ``func(x, da)``: the backward pass of 2x2 max pooling with stride 2, from
+    ``da = ∂L/∂a`` of shape ``(n_H/2, n_W/2, n_C)`` to ``∂L/∂x`` of the shape of ``x``,
+    ``(n_H, n_W, n_C)``; compared with :func:`ops.pool2d_backward`."""
+    def check() -> str:
+        for x, da in _max_pool_cases():
+            expected = ops.pool2d_backward(x, da, f=2, stride=2, mode="max")
+            answer = _call(func, x, da)
+            if isinstance(answer, np.ndarray) and answer.shape == da.shape != x.shape:
+                raise _Wrong(f"your result has the shape of the pooled output, "
+                             f"{v.shape_str(da.shape)}; ∂L/∂x has the shape of x, "
+                             f"{v.shape_str(x.shape)}: one gradient per input value.")
+            answer = _as_result(answer, expected, "your function's result")
+            spread = np.repeat(np.repeat(da, 2, axis=0), 2, axis=1)  # da on every value
+            winners = expected != 0  # each window's maximum (da is never exactly 0 here)
+            if np.allclose(answer, spread / 4):
+                raise _Wrong("you shared each window's gradient equally among its 4 values: "
+                             "that is average pooling's backward pass. Max pooling's output "
+                             "is one value of the window, its maximum: it gets all of the "
+                             "gradient, the 3 others get 0.")
+            if np.allclose(answer, spread):
+                raise _Wrong("every value of each window got the window's gradient; only the "
+                             "window's maximum made the output, so only it gets the gradient, "
+                             "the 3 others get 0.")
+            if np.allclose(answer, winners.astype(float)):
+                raise _Wrong("you put 1 at each window's maximum: put the window's gradient "
+                             "da[i, j, c] there instead (the chain rule multiplies by it).")
+            problem = _first_difference(answer, expected)
+            if problem:
+                raise _Wrong(f"for x of shape {v.shape_str(x.shape)}, {problem} Each window "
+                             "passes its gradient to its own maximum, channel by channel.")
+        return ("each window's gradient goes to its maximum and the 3 other values get 0: "
+                "nudging a value that did not win its window does not change the output.")
+
+    return _verdict(check)
+
+
+LEARNING_RATE_EXERCISE = {"rates": (0.003, 0.01, 0.03), "epochs": 30, "trained": 0.9}
+"""The 09 exercise: the digits NIN trained afresh (seed 0) for ``epochs`` epochs with each
+of ``rates``. A history whose first epoch already reaches a validation accuracy of
+``trained`` comes from a network that was trained before."""
+
+
+def check_learning_rate(keep: object, histories: object) -> Feedback:
+    """Check ``keep``, the learning rate chosen from ``histories``: ``{rate: history}``
+    for each rate of ``LEARNING_RATE_EXERCISE``, each history the list of
+    :class:`nin.Epoch` that ``nin.train`` returned. The right choice is the rate whose
+    network ends with the best validation accuracy."""
+    rates, epochs = LEARNING_RATE_EXERCISE["rates"], LEARNING_RATE_EXERCISE["epochs"]
+    listed = ", ".join(map(str, rates))
 
     def check() -> str:
-        deeper, wider = _two_counts(answer, "(deeper, wider): the parameters of the deeper "
-                                    "network, then of the wider one", expected,
-                                    "the deeper network")
-        if (deeper, wider) == expected:
-            growth = expected[1] - base
-            return (f"{expected[0]:,} and {expected[1]:,}: the extra 1×1 layer adds only "
-                    f"{n_C}·{n_C}+{n_C} = {extra} parameters, while widening the first block "
-                    f"adds {growth:,}, most of them ({next_wide - next_narrow:,}) in the layer "
-                    f"after: "
-                    f"the next block's 3×3 convolution now reads {wide_in} channels, "
-                    f"9·{wide_in}·{n_C}+{n_C} = {next_wide:,} parameters instead of "
-                    f"{next_narrow:,}.")
-        if deeper == weights_only[0] or wider == weights_only[1]:
-            raise _Wrong("that counts the weights only: each filter also has one bias.")
-        if deeper != expected[0]:
-            if deeper == base + extra_as_3x3:
-                raise _Wrong(f"the deeper network: the extra layer is a 1×1 convolution, "
-                             f"{n_C} → {n_C}: 1·1·{n_C}·{n_C}+{n_C} = {extra} parameters, not "
-                             f"3·3·{n_C}·{n_C}+{n_C} = {extra_as_3x3:,}.")
-            if deeper == base:
-                raise _Wrong(f"the deeper network: {base:,} is the notebook's network, "
-                             "without the extra layer.")
-            if deeper == extra:
-                raise _Wrong(f"the deeper network: {extra} is the extra layer alone; give the "
-                             "whole network's parameters.")
-            raise _Wrong(f"the deeper network: {deeper} is not it. It is the notebook's "
-                         f"network, {base:,} parameters, plus one 1×1 layer from {n_C} "
-                         f"channels to {n_C}.")
-        if wider == next_forgotten:
-            raise _Wrong(f"the deeper network is right. The wider one: the first block's last "
-                         f"layer now gives {wide_in} channels, so the next block's 3×3 "
-                         f"convolution reads {wide_in}, not {narrow_in}: "
-                         f"9·{wide_in}·{n_C}+{n_C} = {next_wide:,} parameters instead of "
-                         f"{next_narrow:,}.")
-        if wider == base:
-            raise _Wrong(f"the deeper network is right. The wider one: {base:,} is the "
-                         "notebook's network; count it again with the first block's 1×1 "
-                         f"layers {wide_in} wide.")
-        raise _Wrong(f"the deeper network is right. The wider one: {wider} is not it. Count "
-                     f"each layer with its new widths: 1 → {nets['wider'][0][0]} (3×3), then "
-                     f"1×1 layers to {wide_in} and {wide_in}, and the next block's 3×3 "
-                     f"convolution from {wide_in} channels.")
+        if not isinstance(histories, dict) or sorted(histories, key=str) != sorted(rates,
+                                                                                   key=str):
+            got = sorted(histories, key=str) if isinstance(histories, dict) else None
+            raise _Wrong(f"histories should be a dict {{rate: history}} with the rates "
+                         f"{listed}, got {v.describe(histories)}"
+                         + (f" with the keys {got}." if got is not None else "."))
+        for rate in rates:
+            history = histories[rate]
+            if not isinstance(history, list) or not all(isinstance(e, nin.Epoch)
+                                                        for e in history):
+                raise _Wrong(f"histories[{rate}] should be the list that nin.train returns, "
+                             f"got {v.describe(history)}.")
+            if len(history) != epochs:
+                raise _Wrong(f"histories[{rate}] has {len(history)} epochs; train {epochs}, "
+                             "as the notebook does, so that the rates are compared fairly.")
+            if history[0].validation_accuracy >= LEARNING_RATE_EXERCISE["trained"]:
+                raise _Wrong(f"with {rate}, the validation accuracy is already "
+                             f"{history[0].validation_accuracy:.1%} after the first epoch: "
+                             "that network was trained before. Start each training from a "
+                             "fresh nin.digit_net(blocks, seed=0).")
+        for a, b in ((a, b) for k, a in enumerate(rates) for b in rates[k + 1:]):
+            if histories[a] == histories[b]:
+                raise _Wrong(f"the histories of {a} and {b} are the same: did both come from "
+                             "one training? Give each rate its own.")
+        is_number = isinstance(keep, numbers.Real) and not isinstance(keep, (bool, np.bool_))
+        if not is_number or keep not in rates:
+            raise _Wrong(f"keep should be one of the rates {listed}, got "
+                         + (f"{keep}." if is_number else f"{v.describe(keep)}."))
+        final = {rate: histories[rate][-1].validation_accuracy for rate in rates}
+        ends = "; ".join(f"{rate}: {final[rate]:.1%}" for rate in rates)
+        if final[keep] == max(final.values()):
+            others = ", ".join(f"{histories[r][-1].loss:.3f} with {r}" for r in rates
+                               if r != keep)
+            return (f"keep {keep}: the validation accuracies at the end are {ends}. Its "
+                    f"training loss ends at {histories[keep][-1].loss:.3f}, against "
+                    f"{others}: smaller steps learn too slowly in {epochs} epochs, larger "
+                    "ones overshoot.")
+        lowest_loss = min(rates, key=lambda r: histories[r][-1].loss)
+        if keep == lowest_loss:
+            raise _Wrong(f"{keep} ends with the lowest training loss, but the loss on the "
+                         "digits the network learns from rewards memorising them; choose "
+                         f"by the validation accuracy at the end: {ends}.")
+        raise _Wrong(f"the validation accuracies at the end are {ends}: {keep} is not the "
+                     "best of them.")
+
+    return _verdict(check)
+
+
+def _true_class_ranks(net: nin.Network, images: np.ndarray,
+                      labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The images the network gets wrong (their indices, in order) and the rank of each
+    one's true class among its scores, 1 for the largest."""
+    scores = net.scores(images)
+    wrong = np.flatnonzero(scores.argmax(axis=1) != labels)
+    true_scores = scores[wrong, labels[wrong]]
+    return wrong, 1 + (scores[wrong] > true_scores[:, np.newaxis]).sum(axis=1)
+
+
+def check_true_class_ranks(ranks: object, net: object) -> Feedback:
+    """Check ``ranks``: for each test digit that ``net`` misclassifies, in the order of
+    ``np.flatnonzero(net.predict(images) != labels)``, the rank of its true class among
+    its scores (1 for the largest, so 2 is the second guess)."""
+    def check() -> str:
+        if not isinstance(net, nin.Network):
+            raise _Wrong("give the trained network as the second argument, "
+                         f"check_true_class_ranks(ranks, net); got {v.describe(net)}.")
+        test = data.digits().test
+        wrong, expected = _true_class_ranks(net, test.images, test.labels)
+        n_classes = net.scores(test.images[:1]).shape[1]
+        if ranks is None:
+            raise _Wrong(f"ranks is None: give one rank per misclassified digit, "
+                         f"{len(wrong)} of them.")
+        answer = np.asarray(ranks) if isinstance(ranks, (list, tuple, np.ndarray)) else None
+        if answer is None or answer.ndim != 1 or answer.dtype.kind not in "iu":
+            raise _Wrong(f"ranks should be a list or 1-D array of whole numbers, one per "
+                         f"misclassified digit, got {v.describe(ranks)}.")
+        if len(answer) != len(wrong):
+            extra = (" (one per test digit: keep only the misclassified ones, "
+                     "digits.test.images[wrong])") if len(answer) == len(test.labels) else ""
+            raise _Wrong(f"{len(answer)} ranks{extra}; the network misclassifies "
+                         f"{len(wrong)} test digits, one rank each.")
+        if np.array_equal(answer, expected - 1):
+            raise _Wrong("each rank is one too small: the largest score has rank 1 (the "
+                         "guess), the second largest rank 2; you counted from 0.")
+        if np.array_equal(answer, n_classes + 1 - expected):
+            raise _Wrong("those rank the scores from the smallest: rank 1 is the largest "
+                         "score, the network's guess.")
+        if (answer == 1).all():
+            raise _Wrong("rank 1 is the guess, and for a misclassified digit the guess is "
+                         "never the true class: rank the true label's score.")
+        if not np.array_equal(answer, expected):
+            k = int(np.flatnonzero(answer != expected)[0])
+            raise _Wrong(f"misclassified digit {k} (test digit {wrong[k]}, label "
+                         f"{test.labels[wrong[k]]}): its true class has rank {expected[k]}, "
+                         f"you have {answer[k]}. Count the scores larger than the true "
+                         "class's score, and add 1.")
+        second, lower = int((expected == 2).sum()), expected[expected > 2]
+        where = (f"at rank {lower.min()}" if lower.min() == lower.max()
+                 else f"at ranks {lower.min()} to {lower.max()}") if len(lower) else ""
+        return (f"of the {len(wrong)} misclassified digits, {second} have their true class "
+                f"as the second guess" + (f", the other {len(lower)} {where}." if where
+                                         else "."))
 
     return _verdict(check)
 
@@ -1062,5 +1190,111 @@ def check_grouped_weights(answer: object) -> Feedback:
             raise _Wrong(f"with {g} groups: that counts {n_F} biases; weights only.")
         raise _Wrong(f"with {g} groups: {count:,} is not it. Each group is a 1×1 "
                      f"convolution {n_C // g} → {n_F // g}; count its weights, {g} times.")
+
+    return _verdict(check)
+
+
+SHUFFLE_EXERCISE = {"n_C": 24, "groups": 6}
+"""The 10 exercise's stack: two grouped 1x1 convolutions ``n_C -> n_C`` in ``groups``
+groups, with or without a channel shuffle between them."""
+
+
+def check_shuffle_reach(answer: object) -> Feedback:
+    """Check ``(unshuffled, shuffled)``: how many input channels reach each output channel
+    of the 10 exercise's stack (see ``SHUFFLE_EXERCISE``), without and with the shuffle.
+
+    Without it, an output reads its own group's ``n_C / g`` inputs. With it, a group of
+    the second layer reads ``n_C / g`` shuffled channels dealt from ``min(n_C / g, g)``
+    groups of the first, each carrying ``n_C / g`` inputs.
+    """
+    n_C, g = SHUFFLE_EXERCISE["n_C"], SHUFFLE_EXERCISE["groups"]
+    per_group = n_C // g
+    heard = min(per_group, g)  # first-layer groups a second-layer group reads from
+    expected = (per_group, per_group * heard)
+    unshuffled_mistakes = {
+        g: f"{g} is the number of groups; each group has {n_C}/{g} = {per_group} channels.",
+        1: f"1 is a depthwise convolution's; a grouped 1×1 convolution's output reads every "
+           f"channel of its group, {per_group} of them.",
+        n_C: f"{n_C} is an ordinary 1×1 convolution's; in groups, an output only ever sees "
+             "its own group's channels.",
+    }
+    shuffled_mistakes = {
+        n_C: f"all {n_C} would need n_C/g ≥ g. Here each group has {per_group} channels, "
+             f"fewer than the {g} groups, so a second-layer group reads its {per_group} "
+             f"shuffled channels from only {per_group} of them.",
+        per_group: f"{per_group} is what reaches an output without the shuffle, or the "
+                   "number of first-layer groups a second-layer group hears from with it; "
+                   f"each of those groups carries {per_group} input channels.",
+    }
+    return _check_two_counts(
+        answer, "(unshuffled, shuffled): the input channels reaching each output channel "
+        "without the shuffle, then with it", expected, "the count without the shuffle",
+        f"{expected[0]} and {expected[1]}: the shuffle deals each group's {per_group} "
+        f"channels out to {per_group} different groups, so a second-layer group hears from "
+        f"{heard} of the {g} first-layer groups, {heard}·{per_group} = {expected[1]} inputs. "
+        f"Every input reaches every output only when n_C/g ≥ g.",
+        (("without the shuffle: ", unshuffled_mistakes,
+          lambda count: f"{count} is not it. A grouped 1×1 convolution's output reads the "
+                        f"channels of its own group only: {n_C}/{g} of them."),
+         ("without the shuffle is right. With it: ", shuffled_mistakes,
+          lambda count: f"{count} is not it. A second-layer group reads {per_group} shuffled "
+                        "channels: from how many first-layer groups, each carrying how many "
+                        "inputs?")))
+
+
+ALIGNMENT_EXERCISE = {"digit_width": 8, "digits": 5, "margins": range(6), "pool": 2}
+"""The 10 exercise's canvases: ``digits`` digits ``digit_width`` columns wide, each with
+``margin`` blank columns on either side, for each of ``margins``; the network pools
+``pool`` x ``pool``."""
+
+
+def check_pooling_alignment(answer: object) -> Feedback:
+    """Check the margins of ``ALIGNMENT_EXERCISE`` that start every digit on a canvas
+    column the pooling starts a pair at (an even one), as a digit alone starts."""
+    e = ALIGNMENT_EXERCISE
+    width, count, pool, margins = e["digit_width"], e["digits"], e["pool"], e["margins"]
+
+    def starts(margin: int) -> list[int]:
+        return [s * (width + 2 * margin) + margin for s in range(count)]
+
+    expected = {m for m in margins if all(c % pool == 0 for c in starts(m))}
+    allowed = f"{margins[0]} to {margins[-1]}"
+
+    def check() -> str:
+        listed = isinstance(answer, (list, tuple, set, frozenset, range)) \
+            or (isinstance(answer, np.ndarray) and answer.ndim == 1)
+        if not listed:
+            raise _Wrong(f"give a list of margins from {allowed}, such as [1, 2]; got "
+                         f"{v.describe(answer)}.")
+        odd = [m for m in answer if isinstance(m, (bool, np.bool_))
+               or not isinstance(m, numbers.Integral)]
+        if odd:
+            raise _Wrong(f"each margin should be a whole number, got {v.describe(odd[0])}.")
+        chosen = {int(m) for m in answer}
+        outside = sorted(chosen - set(margins))
+        if outside:
+            raise _Wrong(f"margins from {allowed} only, got {outside[0]}.")
+        if chosen == expected:
+            return (f"{', '.join(map(str, sorted(expected)))}: digit s starts at column "
+                    f"s·({width} + 2·margin) + margin, even exactly when the margin is. "
+                    f"The {pool}×{pool} pooling pairs columns (0, 1), (2, 3), …: a digit on "
+                    "an odd column is paired differently from training, and the layers "
+                    "after the pooling see features they never learned.")
+        if chosen == set(margins) - expected:
+            raise _Wrong("columns count from 0: with margin 1 the first digit's first "
+                         "column is column 1, odd, and the pooling pairs it with the blank "
+                         "column 0.")
+        missing, extra = sorted(expected - chosen), sorted(chosen - expected)
+        if extra:
+            m = extra[0]
+            raise _Wrong(f"margin {m} starts the digits at columns "
+                         f"{', '.join(map(str, starts(m)))}: odd.")
+        m = ([n for n in missing if n] or missing)[0]  # 0 is left out for its own reason
+        if m == 0:
+            raise _Wrong(f"margin 0 starts every digit on an even column too "
+                         f"({', '.join(map(str, starts(0)))}); it reads worse for another "
+                         "reason: the neighbours leak in.")
+        raise _Wrong(f"margin {m} is missing: it starts the digits at columns "
+                     f"{', '.join(map(str, starts(m)))}.")
 
     return _verdict(check)

@@ -740,8 +740,9 @@ def channel_shuffle(x: np.ndarray, groups: int) -> np.ndarray:
     With ``n_C = groups * n``, the channels (the last axis) are read as a
     ``(groups, n)`` table, transposed to ``(n, groups)`` and flattened: output channel
     ``j*groups + k`` is input channel ``k*n + j``, the ``j``-th channel of group ``k``.
-    So after a :func:`grouped_conv1x1` with ``groups`` groups, every group of the next
-    grouped layer gets channels from every group of this one. A permutation: shuffling
+    So after a :func:`grouped_conv1x1` with ``groups`` groups, each group of the next
+    grouped layer, reading ``n`` channels in a row, gets them from ``min(n, groups)``
+    groups of this one: from every group when ``n >= groups``. A permutation: shuffling
     again with ``n_C // groups`` groups gives ``x`` back.
 
     Parameters

@@ -3,6 +3,16 @@
 Figures are built without pyplot, so nothing accumulates in pyplot's global state when
 widgets redraw; Jupyter displays a returned Figure like any other value. Colours come
 from ``cividis``, a colormap designed to read the same with colour-vision deficiency.
+
+Wherever a colour stands for a number, the figure carries a key: a colour bar that says
+in words what its colours mean (:data:`CMAP_WORDS`, :data:`CLASS_MAP_WORDS`, the one
+source for those words), the values at its ends, and where the scale is clipped. Panels
+that are compared share one scale. Photos and digits are pictures, drawn in their own
+colours or in grey from black to white, without a key.
+
+Each figure's text alternative, ``Figure.alt``, says what it shows with the few numbers
+that matter, at most :data:`ALT_MAX_NUMBERS` of them; a value not computed yet (NaN) is
+"not yet computed".
 """
 
 from __future__ import annotations
@@ -12,6 +22,8 @@ import dataclasses
 import html
 import io
 import math
+import re
+from typing import NamedTuple
 
 import matplotlib
 import matplotlib.figure
@@ -49,8 +61,38 @@ class Figure(matplotlib.figure.Figure):
                              f'alt="{html.escape(self.alt)}">'}
 
 
-CMAP = "cividis"
+class ColourWords(NamedTuple):
+    """A colormap and what its colours mean, in the words the figures' keys and the
+    notebooks' prose use (tests check both against the colours drawn)."""
+
+    cmap: str
+    """matplotlib's name for the colormap"""
+    low: str
+    """the colour of the lowest values, in words"""
+    high: str
+    """the colour of the highest values, in words"""
+    low_means: str
+    """what the low colour says, e.g. ``"against the class"``"""
+    high_means: str
+    """what the high colour says"""
+    middle: str | None = None
+    """the colour of 0 on a scale centred on 0, or None"""
+
+
+CMAP_WORDS = ColourWords("cividis", low="dark blue", high="yellow", low_means="low",
+                         high_means="high")
+"""The course's colormap for values: dark blue low, yellow high."""
+CMAP = CMAP_WORDS.cmap
+CLASS_MAP_WORDS = ColourWords("PuOr_r", low="purple", high="orange",
+                              low_means="against the class", high_means="for the class",
+                              middle="white")
+""":func:`class_maps` and :func:`canvas_class_maps`: orange where a map is positive,
+evidence for its class, purple where it is negative, evidence against, white at 0; a
+diverging colormap that reads the same with the common colour-vision deficiencies."""
 DPI = 80
+ALT_MAX_NUMBERS = 40
+"""A figure's text alternative holds at most this many numbers (a shape such as 6×6×32
+counts as three): a screen reader's user wants what the figure shows, not a dump."""
 MAX_ANNOTATED = 15 * 15
 """Matrices with more cells than this are drawn without numbers (they would not fit)."""
 
@@ -70,46 +112,152 @@ def _annotate(ax, matrix: np.ndarray, image, fmt: str) -> None:
                 color="black" if luminance[i, j] > 0.5 else "white")
 
 
+def _span(*arrays: np.ndarray) -> tuple[float, float]:
+    """One colour scale for ``arrays``: from their smallest to their largest finite
+    value; from 0 to that value when all are equal, ``(0, 1)`` when they are all 0 or
+    none is finite."""
+    finite = np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays])
+    finite = finite[np.isfinite(finite)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    if low == high:
+        low, high = min(low, 0.0), max(high, 0.0)
+    return (low, high) if low < high else (0.0, 1.0)
+
+
+def _end(value: float, fmt: str) -> str:
+    return fmt.format(value).replace("-", "−")
+
+
+def _colour_key(parent, rect: tuple[float, float, float, float], mappable,
+                words: ColourWords, what: str, *, fmt: str = "{:.3g}",
+                note: str | None = None) -> None:
+    """A colour bar that says what its colours mean, at ``rect`` (left, bottom, width,
+    height in figure fractions): ``what`` and the colours' words (:class:`ColourWords`)
+    above it, the values at its ends (and 0 on a scale centred on 0) at its ends, and
+    ``note`` (say, where the scale is clipped) under it; vertical when ``rect`` is taller
+    than wide, with the words beside it.
+
+    A child of the axes ``parent``, so that it is drawn and cropped with the figure,
+    and ``fig.axes`` keeps the figure's panels only.
+    """
+    fig = parent.figure
+    cax = parent.inset_axes(rect, transform=fig.transFigure)
+    horizontal = rect[2] * fig.get_figwidth() >= rect[3] * fig.get_figheight()
+    bar = fig.colorbar(mappable, cax=cax, orientation="horizontal" if horizontal else "vertical")
+    low, high = mappable.norm.vmin, mappable.norm.vmax
+    ticks = [low, 0.0, high] if words.middle else [low, high]
+    bar.set_ticks(ticks, labels=[_end(t, fmt) for t in ticks])
+    bar.ax.tick_params(labelsize=8, length=2, pad=1)
+    bar.outline.set_linewidth(0.5)
+    middle = f", {words.middle}: 0" if words.middle else ""
+    meaning = f"{words.low}: {words.low_means}{middle}, {words.high}: {words.high_means}"
+    if horizontal:
+        cax.set_title(f"{what}: {meaning}", fontsize=8, pad=3)
+        if note:
+            cax.set_xlabel(note, fontsize=8, labelpad=1)
+    else:
+        bar.set_label(f"{what}\n{meaning}" + (f"\n{note}" if note else ""), fontsize=8)
+
+
+def _key_words(words: ColourWords, low: float, high: float, fmt: str = "{:.3g}") -> str:
+    """A colour scale in a text alternative: ``dark blue 0 to yellow 1``."""
+    return f"{words.low} {_end(low, fmt)} to {words.high} {_end(high, fmt)}"
+
+
 # -- text alternatives: what a figure shows, in words ----------------------------------
 
 def _sizes(shape: tuple[int, ...]) -> str:
     return "×".join(str(n) for n in shape)
 
 
-def _numbers(matrix: np.ndarray) -> str:
-    """A matrix's numbers as a reader needs them: every row, when there are few (rows
-    separated by " / "), else the first row and the range."""
+ALL_NUMBERS = 12
+"""A text alternative lists every number of a matrix of at most this many cells; of a
+larger one, the first row (at most :data:`ALT_ROW` numbers) and the range."""
+ALT_ROW = 8
+NOT_COMPUTED = "not yet computed"
+"""What a text alternative says for a NaN cell: a value not computed yet."""
+_NUMBER = re.compile(r"[−-]?\d+(?:[.,]\d+)*")
+
+
+def _row_words(row: np.ndarray, fmt: str) -> str:
+    """Numbers of one row, a run of NaN said once: ``2 4 (4 not yet computed)``."""
+    words, missing = [], 0
+    for value in row:
+        if np.isnan(value):
+            missing += 1
+            continue
+        if missing:
+            words.append(f"({missing} {NOT_COMPUTED})")
+            missing = 0
+        words.append(fmt.format(value))
+    if missing:
+        words.append(f"({missing} {NOT_COMPUTED})" if words else
+                     f"all {missing} {NOT_COMPUTED}" if missing > 1 else NOT_COMPUTED)
+    return " ".join(words)
+
+
+def _numbers(matrix: np.ndarray, extent: bool = True) -> str:
+    """A matrix's numbers as a reader needs them: every row when there are at most
+    :data:`ALL_NUMBERS` (rows separated by " / "), else the first row (its first
+    :data:`ALT_ROW` numbers) and, with ``extent``, the range; NaN is said to be not yet
+    computed."""
+    matrix = np.atleast_2d(np.asarray(matrix, dtype=float))
     fmt = _number_format(matrix)
-    rows = [" ".join(fmt.format(x) for x in row) for row in np.atleast_2d(matrix)]
-    if matrix.size <= 36:
-        return "rows " + " / ".join(rows)
-    finite = matrix[np.isfinite(matrix)]
-    extent = (f", values from {fmt.format(finite.min())} to {fmt.format(finite.max())}"
-              if finite.size else "")
-    first = rows[0] if matrix.shape[-1] <= 12 else " ".join(rows[0].split()[:12]) + " …"
-    return f"first row {first}{extent}"
+    if matrix.size == 1:
+        return "value " + _row_words(matrix[0], fmt)
+    if matrix.size <= ALL_NUMBERS:
+        return "rows " + " / ".join(_row_words(row, fmt) for row in matrix)
+    first = _row_words(matrix[0, :ALT_ROW], fmt) + (" …" if matrix.shape[1] > ALT_ROW else "")
+    return f"first row {first}" + (f"; {_range(matrix, fmt)}" if extent else "")
 
 
-def _range(values: np.ndarray) -> str:
+def _range(values: np.ndarray, fmt: str = "{:.3g}") -> str:
+    """``values from a to b`` (``every value a`` if all are equal), with how many are
+    not yet computed (NaN)."""
     finite = values[np.isfinite(values)]
+    missing = int(np.isnan(values).sum())
     if not finite.size:
-        return "no finite values"
-    return f"values from {finite.min():.3g} to {finite.max():.3g}"
+        return f"all {NOT_COMPUTED}" if missing else "no finite values"
+    low, high = fmt.format(finite.min()), fmt.format(finite.max())
+    text = f"every value {low}" if low == high else f"values from {low} to {high}"
+    if missing:
+        text += f", {values.size - missing} of {values.size} computed, the rest {NOT_COMPUTED}"
+    return text
 
 
-def _listed(items: list[str]) -> str:
-    return "; ".join(items)
+def _count_numbers(text: str) -> int:
+    """How many numbers ``text`` holds: ``-1.5``, ``120,422,400`` and ``2`` count one
+    each, a shape ``6×6×32`` three."""
+    return len(_NUMBER.findall(text))
+
+
+def _listed(items: list[str], budget: int = ALT_MAX_NUMBERS - 10) -> str:
+    """Items joined by "; ", as many as hold at most ``budget`` numbers together (the
+    rest of a text alternative keeps the others), then how many are left out."""
+    items = list(items)
+    kept, numbers = [], 0
+    for item in items:
+        numbers += _count_numbers(item)
+        if kept and numbers > budget:
+            break
+        kept.append(item)
+    left = len(items) - len(kept)
+    return "; ".join(kept) + (f"; and {left} more" if left else "")
 
 
 def heatmap(*matrices: np.ndarray, titles: list[str] | None = None,
             fmt: str | None = None) -> Figure:
-    """Annotated heatmaps of one or more 2-D matrices, side by side.
+    """Annotated heatmaps of one or more 2-D matrices, side by side, on one colour scale.
+
+    Panels side by side are compared, so they share one colour scale, from the smallest
+    to the largest finite value of all of them: a colour means the same number in every
+    panel. A key under the panels gives its ends.
 
     Parameters
     ----------
     *matrices : ndarray, shape ``(n_H, n_W)`` each
-        Real numbers. Every panel has its own colour scale. Cells are annotated with
-        their values when a matrix has at most ``MAX_ANNOTATED`` cells.
+        Real numbers. Cells are annotated with their values when a matrix has at most
+        ``MAX_ANNOTATED`` cells.
     titles : list of str, optional, one per matrix
     fmt : str, optional
         Format for the annotations, e.g. ``"{:.1f}"``; by default whole numbers are
@@ -118,6 +266,7 @@ def heatmap(*matrices: np.ndarray, titles: list[str] | None = None,
     Returns
     -------
     Figure
+        ``fig.axes`` holds one panel per matrix; the key is a child of the first.
     """
     if not matrices:
         raise TypeError("matrices: heatmap needs at least one matrix, got none")
@@ -127,20 +276,31 @@ def heatmap(*matrices: np.ndarray, titles: list[str] | None = None,
         raise ValueError(f"titles must be a list of {len(arrays)} strings, got {titles!r}")
     if fmt is not None and not isinstance(fmt, str):
         raise TypeError(f"fmt must be a format string such as '{{:.1f}}', got {v.describe(fmt)}")
-    fig = Figure(figsize=(3.0 * len(arrays), 3.2), dpi=DPI)
+    low, high = _span(*arrays)
+    key_height = 0.75  # inches under the panels: the key and its words
+    fig = Figure(figsize=(max(3.0 * len(arrays), 4.0), 3.2 + key_height), dpi=DPI)
+    height = fig.get_figheight()
     # a fixed layout: constrained layout would cost a second draw on every redraw
-    fig.subplots_adjust(left=0.03, right=0.97, bottom=0.03, top=0.88, wspace=0.08)
+    fig.subplots_adjust(left=0.03, right=0.97, bottom=(key_height + 0.03) / height,
+                        top=1 - 0.38 / height, wspace=0.08)
     axes = fig.subplots(1, len(arrays), squeeze=False)[0]
     for k, (ax, matrix) in enumerate(zip(axes, arrays, strict=True)):
-        image = ax.imshow(matrix, cmap=CMAP)
+        image = ax.imshow(matrix, cmap=CMAP, vmin=low, vmax=high)
         if matrix.size <= MAX_ANNOTATED:
             _annotate(ax, matrix, image, fmt or _number_format(matrix))
         ax.set_axis_off()  # tick labels cost more to draw than the numbers in the cells
         if titles is not None:
             ax.set_title(titles[k])
-    fig.alt = _listed(
-        f"heatmap of {titles[k] if titles is not None else f'matrix {k}'}, "
-        f"{_sizes(m.shape)}, {_numbers(m)}" for k, m in enumerate(arrays))
+    width = min(3.0, fig.get_figwidth() - 1.0) / fig.get_figwidth()
+    end_format = _number_format(np.array([low, high]))
+    _colour_key(axes[0], ((1 - width) / 2, 0.2 / height, width, 0.12 / height), image,
+                CMAP_WORDS, "value" if len(arrays) == 1 else "one scale for every panel",
+                fmt=end_format)
+    scale = _key_words(CMAP_WORDS, low, high, end_format)
+    fig.alt = ((f"Heatmaps on one colour scale, {scale}: " if len(arrays) > 1 else
+                f"Heatmap, colour scale {scale}: ") + _listed(
+        f"{titles[k] if titles is not None else f'matrix {k}'}, "
+        f"{_sizes(m.shape)}, {_numbers(m)}" for k, m in enumerate(arrays)))
     return fig
 
 
@@ -168,20 +328,21 @@ def montage(volume: np.ndarray, title: str | None = None, ncols: int | None = No
     """All channels of a ``(n_H, n_W, n_C)`` volume drawn as one tiled image.
 
     One image (not one subplot per channel) keeps redraws fast for many channels.
-    All channels share one colour scale, shown by the colour bar.
+    All channels share one colour scale, shown by the key beside them.
     """
     grid = montage_grid(volume, ncols)
     n_H, n_W, n_C = volume.shape
-    fig = Figure(figsize=(4.2, 3.6), dpi=DPI)
-    ax = fig.add_axes((0.02, 0.02, 0.76, 0.86))
-    image = ax.imshow(grid, cmap=CMAP, interpolation="nearest")
-    fig.colorbar(image, cax=fig.add_axes((0.82, 0.1, 0.04, 0.7)))
+    fig = Figure(figsize=(4.6, 3.6), dpi=DPI)
+    ax = fig.add_axes((0.02, 0.02, 0.64, 0.86))
+    low, high = _span(volume)
+    image = ax.imshow(grid, cmap=CMAP, vmin=low, vmax=high, interpolation="nearest")
+    _colour_key(ax, (0.7, 0.1, 0.04, 0.7), image, CMAP_WORDS, "value")
     ax.set_axis_off()
     ax.set_title(title if title is not None else
                  f"{n_H}×{n_W}×{n_C}: {n_C} channel{'s' if n_C > 1 else ''}, "
                  "channel 0 top left", fontsize=10)
     fig.alt = (f"{ax.get_title()}: the {n_C} channels of a {n_H}×{n_W}×{n_C} volume drawn "
-               f"as tiles on one colour scale, {_range(volume)}")
+               f"as tiles on one colour scale, {_key_words(CMAP_WORDS, low, high)}")
     return fig
 
 
@@ -325,11 +486,7 @@ def conv1x1_as_matmul(x: np.ndarray, w: np.ndarray,
     output = conv1x1(matrix.reshape(x.shape), weights)
     z = output.reshape(n_H * n_W, n_F)
 
-    def scale(a: np.ndarray) -> tuple[float, float]:
-        finite = a[np.isfinite(a)]
-        return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-
-    x_scale, w_scale, z_scale = scale(matrix), scale(weights), scale(z)
+    x_scale, w_scale, z_scale = _span(matrix), _span(weights), _span(z)
 
     # panels side by side, in units of one cell; each sits centred in a slot wide
     # enough for its caption, with the operator written in the gap before it. Text
@@ -338,7 +495,9 @@ def conv1x1_as_matmul(x: np.ndarray, w: np.ndarray,
     volume_size = (n_W + (n_C - 1) * _DEPTH_STEP, n_H + (n_C - 1) * _DEPTH_STEP)
     output_size = (n_W + (n_F - 1) * _DEPTH_STEP, n_H + (n_F - 1) * _DEPTH_STEP)
     height = max(rows, volume_size[1], output_size[1])
-    top_margin, bottom_margin = 0.6, 0.45 if pixel is not None else 0.15  # inches
+    # inches: above, the captions; below, the pixel's path (if any), then the keys
+    key_space = 0.75
+    top_margin, bottom_margin = 0.6, key_space + (0.35 if pixel is not None else 0.05)
     cell = min(0.2, 5.0 / height)  # inches per cell: at most 5 inches of panels
     panels = [(volume_size, "", f"x\n{n_H}×{n_W}×{n_C}"),
               ((n_C, rows), "reshape\n→", f"pixels × channels\n{rows}×{n_C}"),
@@ -382,18 +541,29 @@ def conv1x1_as_matmul(x: np.ndarray, w: np.ndarray,
         row = i * n_W + j
         _outline(ax, lefts[1], tops[1] + row, n_C, 1, zorder=3)
         _outline(ax, lefts[3], tops[3] + row, n_F, 1, zorder=3)
-        ax.text(total_width / 2, total_height - 0.1 / cell,
+        ax.text(total_width / 2, total_height - (key_space + 0.05) / cell,
                 f"pixel ({i}, {j}) → row {i}·{n_W} + {j} = {row} of both matrices → "
                 f"pixel ({i}, {j}) of the output", ha="center", va="bottom", fontsize=10,
                 color=_HIGHLIGHT)
+    fig_width, fig_height = fig.get_size_inches()
+    keys = (("x and its matrix", x_scale), ("w", w_scale), ("z and the output", z_scale))
+    key_width = min(1.7, (fig_width - 0.4) / 3 - 0.3)
+    for k, (what, scale) in enumerate(keys):
+        centre = fig_width * (k + 0.5) / 3
+        _colour_key(ax, ((centre - key_width / 2) / fig_width, 0.22 / fig_height,
+                         key_width / fig_width, 0.1 / fig_height),
+                    matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(*scale), CMAP),
+                    CMAP_WORDS, what)
     traced = (f"; pixel ({pixel[0]}, {pixel[1]}) outlined: its fibre, row "
               f"{pixel[0] * n_W + pixel[1]} of both matrices, and its output pixel"
               if pixel is not None else "")
     fig.alt = (f"A 1×1 convolution as one matrix product: the {n_H}×{n_W}×{n_C} volume x, "
                f"reshaped to a {n_H * n_W}×{n_C} matrix (one row per pixel), times the "
                f"{n_C}×{n_F} filter matrix w, equals the {n_H * n_W}×{n_F} matrix z, "
-               f"reshaped back to the {n_H}×{n_W}×{n_F} output{traced}. x: "
-               f"{_range(matrix)}; w: {_numbers(weights)}; z: {_range(z)}")
+               f"reshaped back to the {n_H}×{n_W}×{n_F} output{traced}. Every number is a "
+               f"cell coloured on one of three scales: x, {_key_words(CMAP_WORDS, *x_scale)}; "
+               f"w, {_key_words(CMAP_WORDS, *w_scale)}, {_numbers(weights, extent=False)}; z, "
+               f"{_key_words(CMAP_WORDS, *z_scale)}")
     return fig
 
 
@@ -403,18 +573,19 @@ MONTAGES_MAX_WIDTH = 900
 """Screen pixels: the montages of :func:`montages` together are this wide, at most."""
 
 
-def _screen_image(grid: np.ndarray, width: int, height: int) -> np.ndarray:
-    """A montage grid coloured with ``CMAP`` and resized to ``height x width`` RGB pixels.
+def _screen_image(grid: np.ndarray, width: int, height: int,
+                  scale: tuple[float, float]) -> np.ndarray:
+    """A montage grid coloured with ``CMAP`` from ``scale[0]`` to ``scale[1]`` and
+    resized to ``height x width`` RGB pixels.
 
     Shrinking averages the pixels that fall into one (so many small tiles stay
     readable); enlarging repeats pixels (so they stay crisp). NaN is white, like the
-    figure; the colour scale spans the finite values, and inf saturates it.
+    figure; inf saturates the scale.
     """
     from PIL import Image  # Pillow comes with matplotlib
 
-    finite = grid[np.isfinite(grid)]
-    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    scaled = (grid - low) / (high - low) if high > low else np.where(np.isnan(grid), grid, 0.5)
+    low, high = scale
+    scaled = (grid - low) / (high - low)
     colours = matplotlib.colormaps[CMAP].with_extremes(bad="white")
     rgb = colours(scaled, bytes=True)[..., :3]
     shrink = width < grid.shape[1]
@@ -437,8 +608,8 @@ def montages(*volumes: np.ndarray, titles: list[str] | None = None,
     ----------
     *volumes : ndarray, shape ``(n_H, n_W, n_C)`` each
         Real numbers. Each volume has its own colour scale (shared by its channels),
-        from its smallest to its largest finite value; inf saturates the scale and NaN
-        is drawn white, like the gaps between tiles.
+        from its smallest to its largest finite value, shown by a key under it; inf
+        saturates the scale and NaN is drawn white, like the gaps between tiles.
     titles : list of str, optional, one per volume
         By default each volume is titled with its shape, e.g. ``28×28×192``.
     max_height : int
@@ -449,7 +620,8 @@ def montages(*volumes: np.ndarray, titles: list[str] | None = None,
     -------
     Figure
         ``fig.images`` holds the montages, left to right, as RGB arrays of their size on
-        screen; the texts of its one axes, ``fig.axes[0].texts``, are their titles.
+        screen; the texts of its one axes, ``fig.axes[0].texts``, are their titles, and
+        its child axes the keys.
     """
     if not volumes:
         raise TypeError("volumes: montages needs at least one volume, got none")
@@ -466,6 +638,7 @@ def montages(*volumes: np.ndarray, titles: list[str] | None = None,
     # slot wide enough for a title even when its montage is narrow
     title_space = 12 + 14 * max(title.count("\n") + 1 for title in titles)
     margin, gap, min_slot = 8, 24, 176
+    key_space, key_bar = 46, 8  # under the montages: a key's words, its bar, its ends
     widths = np.array([grid.shape[1] for grid in grids])
     heights = np.array([grid.shape[0] for grid in grids])
     scale = min(max_height / heights.max(),  # screen pixels per volume pixel
@@ -474,23 +647,33 @@ def montages(*volumes: np.ndarray, titles: list[str] | None = None,
              for w, h in zip(widths, heights, strict=True)]
     slots = [max(width, min_slot) for width, _ in sizes]
     fig_width = 2 * margin + sum(slots) + gap * (len(grids) - 1)
-    fig_height = max(height for _, height in sizes) + title_space + margin
+    fig_height = max(height for _, height in sizes) + title_space + key_space + margin
     fig = Figure(figsize=(fig_width / DPI, fig_height / DPI), dpi=DPI)
     # an empty axes over the whole figure, for the titles: Jupyter does not display a
     # figure without axes
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     left = margin
-    for grid, (width, height), slot, title in zip(grids, sizes, slots, titles, strict=True):
+    scales = [_span(grid) for grid in grids]
+    for grid, (width, height), slot, title, scale in zip(grids, sizes, slots, titles, scales,
+                                                         strict=True):
         # whole pixels, from the bottom left corner: top-aligned, centred in its slot
-        fig.figimage(_screen_image(grid, width, height), xo=left + (slot - width) // 2,
+        fig.figimage(_screen_image(grid, width, height, scale), xo=left + (slot - width) // 2,
                      yo=fig_height - title_space - height, origin="upper")
         ax.text((left + slot / 2) / fig_width, 1 - 4 / fig_height, title, ha="center",
                 va="top", fontsize=10)
+        key_width = min(slot - 16, 150)
+        _colour_key(ax, ((left + (slot - key_width) / 2) / fig_width, (margin + 14) / fig_height,
+                         key_width / fig_width, key_bar / fig_height),
+                    matplotlib.cm.ScalarMappable(matplotlib.colors.Normalize(*scale), CMAP),
+                    CMAP_WORDS, "its scale")
         left += slot + gap
-    fig.alt = "Volumes side by side, each drawn as tiles of its channels: " + _listed(
-        f"{title.replace(chr(10), ' ')} ({_sizes(volume.shape)}, {_range(volume)})"
-        for title, volume in zip(titles, volumes, strict=True))
+    fig.alt = ("Volumes side by side, each drawn as tiles of its channels on its own colour "
+               "scale: " + _listed(
+                   f"{title.replace(chr(10), ' ')} ("
+                   + (f"{_sizes(volume.shape)}, " if _sizes(volume.shape) not in title else "")
+                   + f"{_key_words(CMAP_WORDS, *scale)})"
+                   for title, volume, scale in zip(titles, volumes, scales, strict=True)))
     return fig
 
 
@@ -718,8 +901,8 @@ def decision_maps(*maps: np.ndarray, titles: list[str] | None = None,
         if not np.isin(labels, (0, 1)).all():
             raise ValueError("labels must be 0 or 1")
     n_maps = len(arrays)
-    fig = Figure(figsize=(3.2 * n_maps + 1.4, 3.6), dpi=DPI)
-    left, right = 0.7 / fig.get_figwidth(), 1 - 1.1 / fig.get_figwidth()
+    fig = Figure(figsize=(3.2 * n_maps + 1.9, 3.6), dpi=DPI)
+    left, right = 0.7 / fig.get_figwidth(), 1 - 1.6 / fig.get_figwidth()
     width = (right - left) / n_maps
     for k, grid in enumerate(arrays):
         ax = fig.add_axes((left + k * width, 0.14, width * 0.88, 0.76))
@@ -744,11 +927,12 @@ def decision_maps(*maps: np.ndarray, titles: list[str] | None = None,
             ax.set_yticklabels([])
         if titles is not None:
             ax.set_title(titles[k], fontsize=10)
-    fig.colorbar(image, cax=fig.add_axes((right + 0.2 / fig.get_figwidth(), 0.14,
-                                          0.15 / fig.get_figwidth(), 0.76)),
-                 label="probability of class 1")
+    _colour_key(ax, (right + 0.2 / fig.get_figwidth(), 0.14, 0.15 / fig.get_figwidth(), 0.76),
+                image, CMAP_WORDS._replace(low_means="class 0", high_means="class 1"),
+                "probability of class 1")
     fig.alt = ("Maps of a classifier's probability of class 1 over the colours, red to the "
-               "right and blue up, with the line where it is 1/2: " + _listed(
+               "right and blue up, on one colour scale, "
+               f"{_key_words(CMAP_WORDS, 0, 1)}, with the line where it is 1/2: " + _listed(
                    f"{titles[k] if titles is not None else f'map {k}'}, {_range(grid)}"
                    for k, grid in enumerate(arrays))
                + (f"; {len(points)} pixels marked, {int((labels == 1).sum())} of class 1 "
@@ -780,6 +964,7 @@ _PAD = 0.06  # inches between a box and its labels
 _GAP, _MARGIN = 0.15, 0.1  # inches around an operator; around the figure
 _BREAK_AT, _BREAK_GAP = 0.7, 0.05  # a break mark this far along the depth; its gap, inches
 _DEPTH_LABEL_BROKEN = 0.35  # how far along a broken depth edge its label stands
+_KEY_SPACE, _KEY_WIDTH = 0.6, 1.4  # inches: under the captions, a painted face's key
 
 
 def _text_extent(text: str, size: float) -> tuple[float, float]:
@@ -929,7 +1114,8 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
         front face: written as numbers in its cells (whole numbers without decimals,
         others with two) when it is at most ``MAX_FACE_NUMBERS`` cells a side, painted
         in ``CMAP``'s colours (from its smallest to its largest finite value) when it
-        is larger. A NaN cell is left blank: a value not computed yet. A front face of
+        is larger, with a key under the captions. A NaN cell is left blank: a value not
+        computed yet (and "not yet computed" in the text alternative). A front face of
         at most ``MAX_FACE_GRID`` cells a side shows its grid.
     pixel : (int, int), optional
         A pixel ``(i, j)`` (row ``i`` from the top, column ``j`` from the left), for
@@ -997,7 +1183,8 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
     below = max(b.h / 2 + b.down for b in boxes)
     caption_h = max((_text_extent(c, _CAPTION_SIZE)[1] + _PAD for c in captions if c),
                     default=0.0)
-    centre = _MARGIN + caption_h + below
+    key_h = _KEY_SPACE if any(f is not None for f in painted) else 0.0
+    centre = _MARGIN + key_h + caption_h + below
     fig_h = centre + max(b.up - b.h / 2 for b in boxes) + _MARGIN
     x = _GAP
     slot_centres, operator_xs = [], []
@@ -1019,7 +1206,12 @@ def volume_diagram(shapes: list[tuple[int, ...]], operators: list[str],
     ax.set_axis_off()
     for k, (shape, b) in enumerate(zip(shapes, boxes, strict=True)):
         highlight = pixel is not None and len(shape) == 4
-        _draw_box(ax, f"box{k}", b, shape, highlight, numbers[k], painted[k], windows[k])
+        paint = _draw_box(ax, f"box{k}", b, shape, highlight, numbers[k], painted[k],
+                          windows[k])
+        if paint is not None:  # under the captions, in the face's width at least
+            width = max(b.w, _KEY_WIDTH)
+            _colour_key(ax, ((slot_centres[k] - width / 2) / fig_w, (_MARGIN + 0.2) / fig_h,
+                             width / fig_w, 0.09 / fig_h), paint, CMAP_WORDS, "front face")
         if captions[k]:
             ax.text(slot_centres[k], centre - below - _PAD, captions[k], ha="center",
                     va="top", fontsize=_CAPTION_SIZE, zorder=7, gid=f"caption{k}")
@@ -1043,8 +1235,18 @@ def _diagram_alt(shapes: list[tuple[int, ...]], operators: list[str],
             text = _sizes(shape)
         if captions[k]:
             text += f" ({captions[k].replace(chr(10), ' ')})"
-        if values[k] is not None:
-            text += f" with numbers, {_numbers(np.asarray(values[k], dtype=float))}"
+        face = values[k]
+        if face is not None and max(face.shape) <= MAX_FACE_NUMBERS:
+            text += f", numbers on its front face: {_numbers(face)}"
+        elif face is not None:
+            face = np.asarray(face, dtype=float)
+            low, high = _span(face)
+            text += (f", its front face coloured by value, {_key_words(CMAP_WORDS, low, high)}"
+                     if np.isfinite(face).any() else ", its front face blank")
+            missing = int(np.isnan(face).sum())
+            if missing:
+                text += (f", {face.size - missing} of {face.size} values computed, the rest "
+                         f"{NOT_COMPUTED}")
         return text
 
     words = [box(0)]
@@ -1117,9 +1319,10 @@ def _box_colours(is_filter: bool, highlight: bool) -> list:
 
 def _draw_box(ax, gid: str, b: _Box, shape: tuple[int, ...], highlight: bool,
               numbers: list[str] | None, painted: np.ndarray | None,
-              window: tuple[int, int, int, int] | None) -> None:
+              window: tuple[int, int, int, int] | None):
     """One box of :func:`volume_diagram`: faces, painted values, grid or numbers,
-    highlighted window, break mark and the labels on its edges."""
+    highlighted window, break mark and the labels on its edges. Returns the image of
+    the painted values (None if none), for its key."""
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.patches import Polygon, Rectangle
 
@@ -1132,12 +1335,13 @@ def _draw_box(ax, gid: str, b: _Box, shape: tuple[int, ...], highlight: bool,
               (x0 + w, y0 + h)]]
     ax.add_collection(PolyCollection(faces, facecolors=_box_colours(len(shape) == 4, highlight),
                                      edgecolors=_EDGE, linewidths=1, zorder=1, gid=gid))
+    paint = None
     if painted is not None and np.isfinite(painted).any():
-        finite = painted[np.isfinite(painted)]
         # NaN cells are transparent: the face's own colour shows, "not computed yet"
-        ax.imshow(np.ma.masked_invalid(painted), cmap=CMAP, vmin=finite.min(),
-                  vmax=max(finite.max(), finite.min() + 1e-12), extent=(x0, x0 + w, y0, y0 + h),
-                  interpolation="nearest", aspect="auto", zorder=1.5, gid=f"{gid}-paint")
+        low, high = _span(painted)
+        paint = ax.imshow(np.ma.masked_invalid(painted), cmap=CMAP, vmin=low, vmax=high,
+                          extent=(x0, x0 + w, y0, y0 + h), interpolation="nearest",
+                          aspect="auto", zorder=1.5, gid=f"{gid}-paint")
     if 1 < max(rows, cols) <= MAX_FACE_GRID and s * DPI >= 4:  # cells of 4 pixels or more
         lines = [[(x0 + c * s, y0), (x0 + c * s, y0 + h)] for c in range(1, cols)]
         lines += [[(x0, y0 + r * s), (x0 + w, y0 + r * s)] for r in range(1, rows)]
@@ -1172,6 +1376,7 @@ def _draw_box(ax, gid: str, b: _Box, shape: tuple[int, ...], highlight: bool,
     if b.count:
         ax.text(x0 + w + dx + _PAD, y0 + dy + h / 2, b.count, ha="left", va="center",
                 gid=f"{gid}-count", **label)
+    return paint
 
 
 def _draw_break(ax, gid: str, b: _Box) -> None:
@@ -1300,15 +1505,32 @@ def digit_grid(images: np.ndarray, titles: list[str] | None = None, ncols: int =
     return fig
 
 
-CLASS_MAP_CMAP = "PuOr"
-""":func:`class_maps` colours: orange for, purple against; a diverging colormap that reads
-the same with the common colour-vision deficiencies."""
-
-
 def _diverging_scale(maps: np.ndarray) -> float:
     """The half-range of a colour scale centred on 0 for class maps: the 98th percentile
     of ``|maps|``, so that a few extreme pixels do not wash out the rest (1 if all are 0)."""
     return float(np.percentile(np.abs(maps), 98)) or 1.0
+
+
+def _class_map_key(parent, rect: tuple[float, float, float, float], image,
+                   scale: float) -> None:
+    """The class maps' key: what orange and purple say, the scale's ends, and where it is
+    clipped."""
+    _colour_key(parent, rect, image, CLASS_MAP_WORDS, "class maps",
+                note=f"clipped at ±{scale:.3g}, the 98th percentile of |values|: beyond, "
+                     f"the end colours")
+
+
+def _class_map_scale_words(scale: float) -> str:
+    words = CLASS_MAP_WORDS
+    return (f"one colour scale centred on 0, {words.high} where a map is positive ("
+            f"{words.high_means}), {words.low} where negative ({words.low_means}), "
+            f"clipped at ±{scale:.3g}, the 98th percentile of |values|")
+
+
+def _score(mean: float) -> str:
+    """A class map's mean as its title writes it: ``+22``, ``−3``, ``0``."""
+    rounded = round(mean)
+    return f"{rounded:+d}".replace("-", "−") if rounded else "0"
 
 
 def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figure:
@@ -1316,11 +1538,12 @@ def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figu
     pooling head makes before it averages them.
 
     One row per digit: the digit, then map 0 to map ``n_classes - 1``, each titled with
-    its class and its mean, which is the class's score. All maps of a row share one
-    colour scale centred on 0 (orange above, purple below, white at 0), clipped at the
-    98th percentile of the row's absolute values so that a few extreme pixels do not
-    wash out the rest. The predicted class (the largest mean) is framed and its title
-    says "guess"; the row's title gives the true label.
+    its class and its mean, which is the class's score. All maps share one colour scale
+    centred on 0 (:data:`CLASS_MAP_WORDS`: orange above, evidence for the class, purple
+    below, against, white at 0), clipped at the 98th percentile of all their absolute
+    values so that a few extreme pixels do not wash out the rest; the key under the
+    rows says so. The predicted class (the largest mean) is framed and its title says
+    "guess"; the row's title gives the true label.
 
     Parameters
     ----------
@@ -1331,6 +1554,8 @@ def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figu
     Returns
     -------
     Figure
+        ``fig.axes``: for each row, the digit, a spacer, then the maps; the key is a
+        child of the first row's digit.
     """
     images = _digit_images("images", images)
     maps = v.real_array("maps", maps, ndim=(4,), layout="(k, h, w, n_classes)")
@@ -1343,41 +1568,51 @@ def class_maps(images: np.ndarray, maps: np.ndarray, labels: np.ndarray) -> Figu
     if not np.isfinite(maps).all():
         raise ValueError("maps must be finite, got NaN or inf")
     k, n_classes = len(images), maps.shape[3]
-    panel, title_space = 0.78, 0.55
-    fig = Figure(figsize=(panel * (n_classes + 1.35) + 0.1, (panel + title_space) * k + 0.1),
-                 dpi=DPI)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01,
-                        top=1 - title_space / fig.get_figheight(),
+    panel, title_space, key_space = 0.78, 0.55, 1.0
+    fig = Figure(figsize=(panel * (n_classes + 1.35) + 0.1,
+                          (panel + title_space) * k + 0.1 + key_space), dpi=DPI)
+    height = fig.get_figheight()
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=(key_space + 0.01) / height,
+                        top=1 - title_space / height,
                         hspace=title_space / panel + 0.05, wspace=0.12)
     axes = fig.subplots(k, n_classes + 2, squeeze=False,
                         gridspec_kw={"width_ratios": [1, 0.35] + [1] * n_classes})
+    scale = _diverging_scale(maps)
+    scores = maps.mean(axis=(1, 2))
+    guesses = scores.argmax(axis=1)
     for row in range(k):
-        scores = maps[row].mean(axis=(0, 1))
-        guess = int(np.argmax(scores))
-        scale = _diverging_scale(maps[row])
         digit, gap, *class_axes = axes[row]
         digit.imshow(images[row], cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
         digit.set_title(f"label {int(labels[row])}", fontsize=10, fontweight="bold")
         for ax in (digit, gap):
             ax.set_axis_off()
         for c, ax in enumerate(class_axes):
-            ax.imshow(maps[row, :, :, c], cmap=CLASS_MAP_CMAP, vmin=-scale, vmax=scale,
-                      interpolation="nearest")
+            image = ax.imshow(maps[row, :, :, c], cmap=CLASS_MAP_WORDS.cmap, vmin=-scale,
+                              vmax=scale, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
-            framed = c == guess
+            framed = c == guesses[row]
             for spine in ax.spines.values():
                 spine.set_visible(framed)
                 spine.set_linewidth(3)
                 spine.set_color("black")
-            score = f"{scores[c]:+.0f}".replace("-", "−")
+            score = _score(scores[row, c])
             ax.set_title(f"{c} guess\n{score}" if framed else f"{c}\n{score}", fontsize=9,
                          fontweight="bold" if framed else "normal", linespacing=1.1)
-    fig.alt = "Digits, each beside its class maps, one per class, titled with their mean: " + \
-        _listed(f"label {int(labels[row])}: guess {int(np.argmax(maps[row].mean(axis=(0, 1))))}"
-                f", scores " + " ".join(f"{c}:{round(score) + 0:+d}" for c, score in
-                                        enumerate(maps[row].mean(axis=(0, 1))))
-                for row in range(k))
+    width = min(4.5, fig.get_figwidth() - 1.0) / fig.get_figwidth()
+    _class_map_key(axes[0][0], ((1 - width) / 2, 0.5 / height, width, 0.12 / height), image,
+                   scale)
+    guessed = maps[np.arange(k), :, :, guesses]  # each row's guessed map
+    others = np.ones(maps.shape[::3], bool)
+    others[np.arange(k), guesses] = False
+    fig.alt = (f"Digits, each beside its {n_classes} class maps ({_sizes(maps.shape[1:3])}), "
+               f"each titled with its mean, the class's score; {_class_map_scale_words(scale)}"
+               f". The guess is the map with the largest mean. " + _listed(
+                   f"label {int(labels[row])}: guess {guesses[row]}, mean "
+                   f"{_score(scores[row, guesses[row]])}, positive at "
+                   f"{np.mean(guessed[row] > 0):.0%} of its pixels" for row in range(k))
+               + f". The guessed maps are positive at {np.mean(guessed > 0):.0%} of their "
+               f"pixels, the other maps at {np.mean(maps.transpose(0, 3, 1, 2)[others] > 0):.0%}")
     return fig
 
 
@@ -1407,10 +1642,12 @@ def confusion(matrix: np.ndarray, title: str | None = None) -> Figure:
                          f"got shape {v.shape_str(matrix.shape)} and dtype {matrix.dtype}")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string, got {v.describe(title)}")
-    fig = Figure(figsize=(5.4, 5.0), dpi=DPI)
-    fig.subplots_adjust(left=0.12, right=0.98, bottom=0.11, top=0.93)
+    fig = Figure(figsize=(6.3, 5.0), dpi=DPI)
+    fig.subplots_adjust(left=0.11, right=0.8, bottom=0.11, top=0.93)
     ax = fig.add_subplot()
     display = ConfusionMatrixDisplay(matrix).plot(ax=ax, colorbar=False, cmap=CMAP)
+    _colour_key(ax, (0.84, 0.11, 0.025, 0.82), display.im_,
+                CMAP_WORDS._replace(low_means="few", high_means="many"), "images", fmt="{:.0f}")
     for text in display.text_.ravel():
         if text.get_text() == "0":
             text.set_text("")
@@ -1418,11 +1655,15 @@ def confusion(matrix: np.ndarray, title: str | None = None) -> Figure:
     ax.set_ylabel("true")
     if title is not None:
         ax.set_title(title, fontsize=11)
-    mistakes = [f"true {i} as {j}: {matrix[i, j]}" for i, j in zip(*np.nonzero(matrix), strict=True)
-                if i != j]
+    off_diagonal = matrix - np.diag(np.diag(matrix))
+    # the most frequent mistakes first
+    order = sorted(zip(*np.nonzero(off_diagonal), strict=True), key=lambda ij: -matrix[ij])
+    mistakes = [f"true {i} as {j}: {matrix[i, j]}" for i, j in order]
     fig.alt = ((f"{title}: " if title else "") + f"confusion matrix of {len(matrix)} classes, "
-               f"{int(matrix.sum())} images, {int(np.trace(matrix))} on the diagonal (right); "
-               + ("mistakes: " + ", ".join(mistakes) if mistakes else "no mistakes"))
+               f"{int(matrix.sum())} images, {int(np.trace(matrix))} on the diagonal (right), "
+               f"{int(off_diagonal.sum())} off it; "
+               + ("mistakes, the most frequent first: " + _listed(mistakes, budget=24)
+                  if mistakes else "no mistakes"))
     return fig
 
 
@@ -1432,8 +1673,9 @@ def canvas_class_maps(canvas: np.ndarray, maps: np.ndarray,
     network makes of it, one row per class, and the largest class at every map pixel.
 
     Each digit owns a window of map columns, ``windows[k] = (start, stop)``, all rows.
-    Map rows share one colour scale centred on 0 (:data:`CLASS_MAP_CMAP`: orange above,
-    purple below, white at 0), clipped at the 98th percentile of ``|maps|``. In each
+    Map rows share one colour scale centred on 0 (:data:`CLASS_MAP_WORDS`: orange above,
+    evidence for the class, purple below, against, white at 0), clipped at the 98th
+    percentile of ``|maps|``, as the key at the bottom says. In each
     window, the class with the largest mean over the window is framed in its row: what
     the window's average reads. The last row writes, in every map pixel, the class whose
     map is largest there; inside a window, a number that agrees with the window's frame
@@ -1465,9 +1707,10 @@ def canvas_class_maps(canvas: np.ndarray, maps: np.ndarray,
     figure_width = 7.2
     row = figure_width * 0.9 * n_H / n_W  # a map row's height, in inches
     heights = [figure_width * 0.9 * canvas.shape[0] / canvas.shape[1]] + [row] * (n_classes + 1)
-    gap = 0.32
-    fig = Figure(figsize=(figure_width, sum(heights) + gap * (len(heights) + 1)), dpi=DPI)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=gap / fig.get_figheight(),
+    gap, key_space = 0.32, 0.95
+    fig = Figure(figsize=(figure_width, sum(heights) + gap * (len(heights) + 1) + key_space),
+                 dpi=DPI)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=(gap + key_space) / fig.get_figheight(),
                         top=1 - gap / fig.get_figheight(),
                         hspace=gap / (sum(heights) / len(heights)))
     axes = fig.subplots(len(heights), 1, gridspec_kw={"height_ratios": heights})
@@ -1476,8 +1719,8 @@ def canvas_class_maps(canvas: np.ndarray, maps: np.ndarray,
     axes[0].set_title(f"{len(windows)} digits side by side", fontsize=10)
     scale = _diverging_scale(maps)
     for c, ax in enumerate(axes[1:-1]):
-        ax.imshow(maps[:, :, c], cmap=CLASS_MAP_CMAP, vmin=-scale, vmax=scale,
-                  interpolation="nearest", aspect="auto")
+        image = ax.imshow(maps[:, :, c], cmap=CLASS_MAP_WORDS.cmap, vmin=-scale, vmax=scale,
+                          interpolation="nearest", aspect="auto")
         ax.set_ylabel(f"class {c}", rotation=0, ha="right", va="center", fontsize=9)
         for (a, b), winner in zip(windows, winners, strict=True):
             if winner == c:
@@ -1501,10 +1744,13 @@ def canvas_class_maps(canvas: np.ndarray, maps: np.ndarray,
         for a, b in windows:
             for edge in (a - 0.5, b - 0.5):
                 ax.axvline(edge, color="0.6", linewidth=0.8)
+    height = fig.get_figheight()
+    _class_map_key(axes[0], (0.2, 0.5 / height, 0.6, 0.12 / height), image, scale)
     agree = sum(largest[i, j] == winners[window_of[j]]
                 for i in range(n_H) for j in window_of)
     fig.alt = (f"{len(windows)} digits side by side, and under them the {n_classes} class maps "
-               f"({n_H}×{n_W}) a fully convolutional network makes of them. Averaged over "
+               f"({n_H}×{n_W}) a fully convolutional network makes of them, on "
+               f"{_class_map_scale_words(scale)}. Averaged over "
                f"each digit's window the maps read {' '.join(map(str, winners))}; the largest "
                f"class at a single map pixel agrees with its window's reading at {agree} of "
                f"{n_H * len(window_of)} pixels")

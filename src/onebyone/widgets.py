@@ -979,7 +979,7 @@ def block_result(block: str, size: int, channels: int, r: int = 16, t: int = 6, 
         return BlockResult(block, n, c, cost.resnet_bottleneck_cost(n, n, c, m),
                            [(n, n, c), (n, n, m), (n, n, m), (n, n, c)],
                            ["1×1, ReLU\n→", "3×3, ReLU\n→", "1×1\n→"],
-                           ["x", f"m = {m}", "", "(+ x)"])
+                           ["x", f"m = {m}", "filtered", "output (+ x)"])
     if block == "squeeze-and-excitation":
         hidden = cost._divided("channels", c, "r", r)
         return BlockResult(block, n, c, cost.squeeze_excitation_cost(n, n, c, r),
@@ -997,9 +997,9 @@ def block_result(block: str, size: int, channels: int, r: int = 16, t: int = 6, 
         cost._divided("channels / 4", m, "g", g)
         return BlockResult(block, n, c, cost.shufflenet_unit_cost(n, n, c, m, g),
                            [(n, n, c), (n, n, m), (n, n, m), (n, n, m), (n, n, c)],
-                           [f"1×1, g = {g}\nReLU →", "shuffle\n→", "3×3 dw\n→",
+                           [f"1×1, g = {g}\nReLU →", "shuffle\n→", "3×3\ndepthwise →",
                             f"1×1, g = {g}\n→"],
-                           ["x", f"m = {m}", "shuffled", "depthwise (dw)", "(+ x)"])
+                           ["x", f"m = {m}", "shuffled", "filtered", "output (+ x)"])
     d_ff = d_ff_ratio * c
     return BlockResult(block, n, c, cost.ffn_cost(n, c, d_ff),
                        [(1, n, c), (1, n, d_ff), (1, n, c)], ["1×1, ReLU\n→", "1×1\n→"],

@@ -15,16 +15,17 @@ import functools
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from test_jupyterlab import WCAG_A_AA  # the browser suite's WCAG 2 A and AA tags
 
 import nav  # tools/nav.py, importable through tests/conftest.py
-import website  # tools/website.py
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["index.html", *(f"notebooks/{p.stem}.html" for p in nav.course_notebooks())]
+PAGES = ["index.html", *(f"notebooks/{p.stem}.html" for p in nav.course_notebooks()),
+         "maintainers.html"]  # the README, for maintainers (tools/website.py)
 TIMEOUT_MS = 30_000
 MATH_TYPESET = "() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)"
 
@@ -35,9 +36,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site, built once and served on 127.0.0.1 (a free port) while the module runs."""
-    site = website.build(tmp_path_factory.mktemp("site") / "site")
+def site_url(site: Path) -> Iterator[str]:
+    """The site (built once, tests/conftest.py) served on 127.0.0.1 (a free port) while
+    the module runs."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,0 +1,87 @@
+"""How pytest runs this repository's tests and notebooks (read for both, as the root's).
+
+**Groups.** ``python3 tools/course.py test`` spreads the tests over the CPU's cores with
+pytest-xdist (``--dist loadgroup``). The cells of one notebook under nbval share one
+kernel, and the tests marked ``@pytest.mark.notebook("NN_slug")`` share one in-process run
+of that notebook (``tests/notebook_run.py``): each goes to one worker, so every notebook
+is executed once per run by nbval and at most once in-process. The website's tests share
+one build (the ``site`` fixture of tests/conftest.py). The long tests start first, so that
+the workers end together.
+
+**The quick tier** (``--quick``, or ``python3 tools/course.py test --quick``) is for
+editing: everything but the slow and browser tests, and of the notebooks (their nbval
+cells and their ``notebook``-marked tests) only those that differ from git's HEAD.
+
+**Kernel-sensitive tests** (the modules ``tests/test_cpu_independence.py`` names) are
+marked ``blas``: that file runs them again under other BLAS kernels.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "tests"))  # test_cpu_independence, for KERNEL_SENSITIVE
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption("--quick", action="store_true",
+                     help="the quick tier: no slow or browser tests, and only the notebooks "
+                          "changed since git's HEAD (nbval and their notebook-marked tests)")
+
+
+def changed_notebooks() -> set[str]:
+    """The names (``NN_slug``) of the notebooks that differ from git's HEAD, new ones
+    included."""
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--",
+                             "notebooks"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return {Path(line[3:].strip().split(" -> ")[-1]).stem for line in status.stdout.splitlines()
+            if line.strip().endswith(".ipynb")}
+
+
+def _notebooks_of(item) -> set[str]:
+    """The notebooks a test executes: its own file under nbval, or its notebook marks."""
+    if item.path.suffix == ".ipynb":
+        return {item.path.stem}
+    return {mark.args[0] for mark in item.iter_markers("notebook")}
+
+
+def _is_long(item) -> bool:
+    return any(item.get_closest_marker(name) for name in ("slow", "browser"))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config, items) -> None:
+    from test_cpu_independence import KERNEL_SENSITIVE  # where the reasons are written
+
+    grouped = config.pluginmanager.hasplugin("xdist")  # its marker exists with it only
+    for item in items:
+        if item.path.stem in KERNEL_SENSITIVE:
+            item.add_marker(pytest.mark.blas)
+        if not grouped:
+            continue
+        if "site" in getattr(item, "fixturenames", ()):  # one build of the website
+            item.add_marker(pytest.mark.xdist_group("site"))
+        names = _notebooks_of(item)
+        if names:  # one worker per notebook's kernel (nbval) or in-process run
+            kind = "nbval" if item.path.suffix == ".ipynb" else "run"
+            item.add_marker(pytest.mark.xdist_group(f"{kind}-{'+'.join(sorted(names))}"))
+    # the long tests first, so that the workers end together (a stable sort: the cells
+    # of a notebook keep their order)
+    items.sort(key=lambda item: not _is_long(item))
+    if not config.getoption("quick"):
+        return
+    changed = changed_notebooks()
+    kept, dropped = [], []
+    for item in items:
+        names = _notebooks_of(item)
+        (dropped if _is_long(item) or (names and not names & changed) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
