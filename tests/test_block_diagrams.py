@@ -21,15 +21,15 @@ import itertools
 import json
 import re
 import struct
-import types
 from base64 import b64decode
 from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
 
-from notebook_run import executed, run_cell
+from notebook_run import executed
 from onebyone import cost, viz
+from test_quiz import quiz_cells, quiz_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 NB07 = ROOT / "notebooks" / "07_bottlenecks.ipynb"
@@ -321,10 +321,8 @@ def test_the_depthwise_check_catches_an_ordinary_bank():
 
 def _quiz(path: Path) -> list:
     """The questions of the notebook's quiz cell, with ``widgets.quiz`` handing them back."""
-    cells = [c for c in _cells(path) if "widgets.quiz(" in "".join(c["source"])]
-    assert len(cells) == 1
-    namespace = {"widgets": types.SimpleNamespace(quiz=lambda questions: questions)}
-    return run_cell("".join(cells[0]["source"]), namespace, f"{path.name} quiz")
+    assert len(quiz_cells(path)) == 1
+    return quiz_questions(path)
 
 
 def _question(questions: list, words: str):

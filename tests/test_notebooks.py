@@ -23,6 +23,7 @@ from lecture import LECTURE
 from notebook_run import DETAILS, PYTHON_BLOCK, Drawn, executed, without_magics
 from notebook_run import solutions as _solutions
 from onebyone.exercises import Feedback, Question
+from test_quiz import quiz_cells, quiz_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -415,14 +416,6 @@ def test_01_draws_the_lecture_picture_with_the_notebook_numbers():
     assert output is namespace["out"]  # the loop's result, not numbers typed again
 
 
-def _quiz_questions(cell: dict) -> list[Question]:
-    """The Questions a quiz cell passes to widgets.quiz, without drawing the widget."""
-    asked: list = []
-    namespace = {"widgets": type("Widgets", (), {"quiz": staticmethod(asked.extend)})}
-    exec("".join(cell["source"]), namespace)
-    return asked
-
-
 # the quizzes rewritten with the mistakes learners make (the issue "The lecture's
 # pictures, live"); the other notebooks' quizzes are to follow
 REVISED_QUIZZES = ["01_single_channel", "05_colour_as_1x1", "06_nonlinearity_and_learning"]
@@ -430,9 +423,9 @@ REVISED_QUIZZES = ["01_single_channel", "05_colour_as_1x1", "06_nonlinearity_and
 
 @pytest.mark.parametrize("name", REVISED_QUIZZES)
 def test_quiz_answers_are_not_always_in_one_place(name):
-    [cell] = [c for c in _cells(ROOT / "notebooks" / f"{name}.ipynb")
-              if "widgets.quiz(" in "".join(c["source"])]
-    questions = _quiz_questions(cell)
+    path = ROOT / "notebooks" / f"{name}.ipynb"
+    assert len(quiz_cells(path)) == 1
+    questions = quiz_questions(path)
     assert len(questions) >= 3 and all(isinstance(q, Question) for q in questions)
     assert all(len(q.options) >= 3 for q in questions), "a right answer and two mistakes"
     # "always the first option" must not score full marks

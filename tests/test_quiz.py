@@ -110,7 +110,7 @@ LONGEST_RATIO = 1.5
 """The right option must be shorter than this many times the longest wrong one."""
 
 
-def _quiz_cells(path: Path) -> list[dict]:
+def quiz_cells(path: Path) -> list[dict]:
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     return [c for c in cells
             if c["cell_type"] == "code" and "widgets.quiz(" in "".join(c["source"])]
@@ -120,7 +120,7 @@ def quiz_questions(path: Path) -> list[Question]:
     """The Questions that ``path``'s quiz cells pass to ``widgets.quiz``: each cell run
     with a stand-in for the widget, which only records them."""
     asked: list = []
-    for cell in _quiz_cells(path):
+    for cell in quiz_cells(path):
         namespace = {"widgets": SimpleNamespace(quiz=asked.extend)}
         exec(compile("".join(cell["source"]), f"{path.name}, its quiz", "exec"), namespace)
     return asked
