@@ -165,3 +165,32 @@ def test_installs_show_pips_progress(fake_venv):
     course.setup("test")
     ((_, args),) = fake_venv
     assert "--quiet" not in args and "-q" not in args
+
+
+def test_classroom_builds_the_instructors_course_directory_in_the_virtual_environment():
+    args = course.command_line("classroom", ["/tmp/class", "--branch", "student"])
+    assert args == [str(course.PYTHON), str(ROOT / "tools" / "classroom.py"), "/tmp/class",
+                    "--branch", "student"]
+    assert "python3 tools/course.py classroom" in course.__doc__
+
+
+def test_the_instructors_tools_are_installed_on_demand_never_for_a_learner(fake_venv):
+    learner = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    instructor = (ROOT / "requirements-instructor.txt").read_text(encoding="utf-8")
+    assert "nbgrader" not in learner and "nbgrader" in instructor
+    assert "-r requirements.txt" in instructor.splitlines()
+    course.setup("lab")
+    course.setup("classroom")  # lab's install lacks nbgrader
+    assert installed(fake_venv) == ["requirements.txt", "requirements-instructor.txt"]
+    fake_venv.clear()
+    course.setup("lab")  # the instructor's install includes the learner's
+    course.setup("classroom")
+    assert installed(fake_venv) == []
+
+
+def test_the_test_tools_include_the_instructors(fake_venv):
+    dev = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
+    assert "-r requirements-instructor.txt" in dev
+    course.setup("test")
+    course.setup("classroom")
+    assert installed(fake_venv) == ["requirements-dev.txt"]

@@ -7,12 +7,16 @@
                                     # browser tests, and only the notebooks you changed
     python3 tools/course.py site    # set up (with the test tools), then build the static
                                     # website into _build/site (tools/website.py)
+    python3 tools/course.py classroom   # set up (with the instructor's tools, nbgrader),
+                                    # then build the instructor's course directory into
+                                    # _build/classroom (tools/classroom.py)
 
 Extra arguments are passed on to ``jupyter lab`` or ``pytest``; ``site`` takes an output
-folder instead of ``_build/site``.  Only the standard library is used here, so this runs
-on any Python >= 3.10 before anything is installed. Installs are skipped when the
+folder instead of ``_build/site``, ``classroom`` the options of ``tools/classroom.py``.
+Only the standard library is used here, so this runs on any Python >= 3.10 before anything
+is installed (the instructor's tools need Python >= 3.11). Installs are skipped when the
 requirement files have not changed since the last one; the test tools' install includes
-everything ``lab`` and ``site`` need, so ``lab`` or ``site`` after ``test`` installs nothing.
+everything ``lab``, ``site`` and ``classroom`` need, so they install nothing after ``test``.
 """
 
 from __future__ import annotations
@@ -29,10 +33,12 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 REQUIREMENTS = {"lab": "requirements.txt", "test": "requirements-dev.txt",
-                "site": "requirements-dev.txt"}
-SERVED_BY = {"lab": ("lab", "test"), "test": ("test",), "site": ("test",)}
-"""Which commands' installs serve each command: the test tools include lab's needs, and
-the site's (an install is recorded per requirements file, so test's is site's)."""
+                "site": "requirements-dev.txt", "classroom": "requirements-instructor.txt"}
+SERVED_BY = {"lab": ("lab", "test", "classroom"), "test": ("test",), "site": ("test",),
+             "classroom": ("classroom", "test")}
+"""Which commands' installs serve each command: the test tools include lab's needs, the
+site's and the instructor's; the instructor's include lab's (an install is recorded per
+requirements file, so test's is site's)."""
 MIN_PYTHON = (3, 10)
 COURSE_DIR = "notebooks"
 """What JupyterLab's file browser shows a learner: the course, not the repo's tooling."""
@@ -43,7 +49,8 @@ START_PAGE = "00_index.ipynb"
 def _fingerprint() -> str:
     """Hash of everything that decides what gets installed, for either command."""
     digest = hashlib.sha256()
-    for name in ("requirements.txt", "requirements-dev.txt", "pyproject.toml"):
+    for name in ("requirements.txt", "requirements-dev.txt", "requirements-instructor.txt",
+                 "pyproject.toml"):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 
@@ -84,8 +91,8 @@ def setup(command: str) -> None:
 
 
 def command_line(command: str, extra: list[str]) -> list[str]:
-    """What ``lab``, ``test`` or ``site`` runs inside the virtual environment, from the
-    repo root."""
+    """What ``lab``, ``test``, ``site`` or ``classroom`` runs inside the virtual environment,
+    from the repo root."""
     if command == "lab":
         args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT / COURSE_DIR}",
                 f"--LabApp.default_url=/lab/tree/{START_PAGE}"]
@@ -94,6 +101,8 @@ def command_line(command: str, extra: list[str]) -> list[str]:
         return [*args, *extra]
     if command == "site":
         return [str(PYTHON), str(ROOT / "tools" / "website.py"), *extra]
+    if command == "classroom":
+        return [str(PYTHON), str(ROOT / "tools" / "classroom.py"), *extra]
     return [str(PYTHON), "-m", "pytest", *_spread(extra), *extra]
 
 

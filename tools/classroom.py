@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""Build the instructor's edition of the course: an nbgrader course directory.
+
+    python3 tools/course.py classroom [DIR] [--branch NAME]
+
+``DIR`` (default ``_build/classroom``) receives
+
+- ``nbgrader_config.py``: the course ``onebyone`` for nbgrader;
+- ``source/NN_slug/NN_slug.ipynb``: one assignment per notebook, generated from the
+  self-study notebook: each exercise of "On your own" becomes a task, the learner's cell as
+  the answer cell with the folded solution as its solution region, then a locked test cell
+  with the exercise's instant check and the hidden tests of ``classroom/tasks.toml``;
+- ``release/NN_slug/NN_slug.ipynb``: the student copies, made by nbgrader's
+  ``generate_assignment``: no solution, no folded solution, no hidden test.
+
+``--branch NAME`` also commits the student copies to the git branch ``NAME`` of this
+repository (each build a new commit on top of the last), for nbgitpuller to pull into
+students' homes on a hub.
+
+One assignment per notebook, because a notebook is the course's unit: a class works through
+one at a time, and the notebooks link to each other by name. The notebooks stay the only
+source; this runs inside the course's environment, where ``classroom`` installed nbgrader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+TASKS = ROOT / "classroom" / "tasks.toml"
+DEFAULT_DIR = ROOT / "_build" / "classroom"
+COURSE_ID = "onebyone"
+EXCHANGE = "/srv/nbgrader/exchange"
+"""nbgrader's default exchange; on one machine or a hub, all users can write it."""
+
+EXERCISES_HEADING = "## On your own"
+FOLDED_SOLUTION = re.compile(r"<details>\s*<summary>Solution</summary>(.*?)</details>\s*",
+                             re.S)
+CODE_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+CHECK_CALL = re.compile(r"^check_\w+\(.*\)$")
+NOTEBOOK_LINK = re.compile(r"\]\((\d\d_\w+)\.ipynb(#[^)]*)?\)")
+
+CONFIG = '''\
+"""nbgrader's configuration of the course {course!r}, written by tools/classroom.py."""
+import os
+
+c = get_config()  # noqa: F821 (nbgrader defines it)
+c.CourseDirectory.course_id = {course!r}
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+# The student's stub is the learner's own cell, written above the solution region, so the
+# region is removed without a stub in its place.
+c.ClearSolutions.code_stub = {{"python": ""}}
+# Notebook 09 trains networks for a minute or more on a busy machine.
+c.ExecutePreprocessor.timeout = 900
+c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", {exchange!r})
+'''
+
+
+@dataclass(frozen=True)
+class Task:
+    """One exercise as an nbgrader task: the learner's cell, its solution and its tests."""
+
+    check: str
+    """The name of the exercise's check; also the task's id."""
+    stub: str
+    """The learner's cell without its check call: what the student copy holds."""
+    check_call: str
+    """The visible test: the check called on the learner's answer."""
+    solution: str
+    """The folded solution's code, without its check call."""
+    points: int
+    hidden: str
+    """Tests the student copy leaves out."""
+
+    def answer_source(self) -> str:
+        return f"{self.stub}\n### BEGIN SOLUTION\n{self.solution}\n### END SOLUTION"
+
+    def test_source(self) -> str:
+        # The check never raises; the assertion turns its verdict into a grade, and its
+        # message (what was expected, what came) into the student's feedback.
+        return (f"feedback = {self.check_call}\nassert feedback, feedback\nprint(feedback)\n"
+                f"### BEGIN HIDDEN TESTS\n{self.hidden.strip()}\n### END HIDDEN TESTS")
+
+
+def _source(cell: dict) -> str:
+    source = cell["source"]
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _without_check_call(code: str, where: str) -> tuple[str, str]:
+    """``code`` without its last line, the check call, and that line."""
+    *lines, last = code.rstrip().split("\n")
+    if not CHECK_CALL.match(last):
+        raise ValueError(f"{where} should end with a call of its check, check_...(...); "
+                         f"it ends with {last!r}")
+    return "\n".join(lines).rstrip(), last
+
+
+def tasks(name: str, nb: dict, spec: dict) -> list[tuple[int, Task]]:
+    """The exercises of notebook ``name`` as tasks, each with its cell's index in ``nb``.
+
+    An exercise is a code cell after the "On your own" heading that ends with a check call,
+    followed by a markdown cell holding its folded solution's code.
+    """
+    cells = nb["cells"]
+    starts = [k for k, cell in enumerate(cells) if cell["cell_type"] == "markdown"
+              and EXERCISES_HEADING in _source(cell).split("\n")]
+    if len(starts) != 1:
+        raise ValueError(f"{name} should have one {EXERCISES_HEADING!r} cell, has {len(starts)}")
+    found = []
+    for k in range(starts[0] + 1, len(cells) - 1):
+        code = _source(cells[k]).rstrip()
+        if cells[k]["cell_type"] != "code" or not CHECK_CALL.match(code.split("\n")[-1]):
+            continue
+        where = f"{name}, cell {k}"
+        folded = FOLDED_SOLUTION.search(_source(cells[k + 1]))
+        blocks = CODE_BLOCK.findall(folded.group(1)) if folded else []
+        if len(blocks) != 1:
+            raise ValueError(f"{where}: the next cell should fold one ```python block of the "
+                             f"solution; found {len(blocks)}")
+        stub, check_call = _without_check_call(code, where)
+        solution, solution_call = _without_check_call(blocks[0], f"{where}'s solution")
+        if solution_call != check_call:
+            raise ValueError(f"{where}: the solution calls {solution_call!r}, the exercise "
+                             f"{check_call!r}")
+        check = check_call.split("(")[0]
+        if check not in spec:
+            raise ValueError(f"{where}: {check} has no task in {TASKS.name}")
+        found.append((k, Task(check, stub, check_call, solution, int(spec[check]["points"]),
+                              spec[check]["hidden"])))
+    if not found:
+        raise ValueError(f"{name} has no exercise")
+    return found
+
+
+def _student_text(name: str, text: str, spec: dict) -> str:
+    """``text`` with the self-study edition's words about itself replaced for a class."""
+    for change in spec.get("student_text", []):
+        if change["notebook"] == name and change["self_study"] in text:
+            text = text.replace(change["self_study"], change["student"])
+    return text
+
+
+def source_notebook(name: str, nb: dict, spec: dict) -> nbformat.NotebookNode:
+    """The nbgrader source of notebook ``name``: its exercises as tasks, no outputs, no
+    folded solution, and links to the other notebooks as their assignments' paths."""
+    nb = nbformat.reads(json.dumps(nb), as_version=4)
+    by_cell = dict(tasks(name, nb, spec))
+    cells = []
+    for k, cell in enumerate(nb.cells):
+        cell.metadata.pop("nbgrader", None)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        if k in by_cell:
+            task = by_cell[k]
+            answer = nbformat.v4.new_code_cell(task.answer_source(), metadata={
+                "nbgrader": _nbgrader(f"{task.check}-answer", solution=True)})
+            test = nbformat.v4.new_code_cell(task.test_source(), metadata={
+                "nbgrader": _nbgrader(f"{task.check}-test", points=task.points)})
+            cells += [answer, test]
+            continue
+        if cell.cell_type == "markdown":
+            text = FOLDED_SOLUTION.sub("", cell.source)
+            text = NOTEBOOK_LINK.sub(lambda m: f"](../{m[1]}/{m[1]}.ipynb{m[2] or ''})", text)
+            cell.source = _student_text(name, text, spec).strip()
+            if not cell.source:
+                continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def _nbgrader(grade_id: str, solution: bool = False, points: int | None = None) -> dict:
+    """nbgrader's cell metadata: an autograded answer (``solution``) or an autograder test
+    worth ``points`` (locked, so students cannot change it)."""
+    meta = {"grade_id": grade_id, "schema_version": 3, "solution": solution,
+            "grade": points is not None, "locked": points is not None, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+def load_spec() -> dict:
+    return tomllib.loads(TASKS.read_text(encoding="utf-8"))
+
+
+def notebook_names() -> list[str]:
+    return sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def write_sources(dest: Path, names: list[str] | None = None) -> list[str]:
+    """Write ``nbgrader_config.py`` and ``source/`` into ``dest``; return the assignments."""
+    spec = load_spec()
+    names = names or notebook_names()
+    unused = set(k for k in spec if k.startswith("check_")) - {
+        t.check for name in names for _, t in tasks(name, _read(name), spec)}
+    if unused and names == notebook_names():
+        raise ValueError(f"{TASKS.name} has tasks no notebook asks for: {sorted(unused)}")
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "nbgrader_config.py").write_text(
+        CONFIG.format(course=COURSE_ID, exchange=EXCHANGE), encoding="utf-8")
+    for name in names:
+        folder = dest / "source" / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        nbformat.write(source_notebook(name, _read(name), spec), folder / f"{name}.ipynb")
+    return names
+
+
+def _read(name: str) -> dict:
+    return json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+
+
+def nbgrader(dest: Path, *args: str, env: dict | None = None) -> str:
+    """Run ``nbgrader ARGS`` in the course directory ``dest`` as a person would; its output,
+    or an error with it when it fails (nbgrader prints its own errors to the log)."""
+    _put_tools_on_path()
+    env = {**os.environ, **(env or {}), "PATH": os.environ["PATH"]}
+    done = subprocess.run([str(Path(sys.executable).with_name("nbgrader")), *args], cwd=dest,
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(['nbgrader', *args])} failed in {dest}:\n"
+                           f"{done.stdout}{done.stderr}")
+    return done.stdout + done.stderr
+
+
+def api(dest: Path):
+    """nbgrader's Python API on the course directory ``dest`` (built by :func:`build`)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    _put_tools_on_path()
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(dest)).load_config()
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
+
+
+def _put_tools_on_path() -> None:
+    """nbgrader runs alembic, found on PATH, to set its gradebook up."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+
+
+def build(dest: Path = DEFAULT_DIR, names: list[str] | None = None) -> Path:
+    """The course directory in ``dest``: config, ``source/`` and ``release/``."""
+    dest = dest.resolve()
+    names = write_sources(dest, names)
+    grader = api(dest)
+    for name in names:
+        result = grader.generate_assignment(name, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader could not generate {name}:\n{result['log']}"
+                               f"{result.get('error', '')}")
+    return dest
+
+
+def publish(release: Path, branch: str, repo: Path = ROOT) -> str:
+    """Commit the contents of ``release`` to ``branch`` of ``repo`` (created if missing,
+    else a new commit on top of its tip), without touching the work tree; the commit."""
+    def git(*args: str, **env: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                              text=True, env={**os.environ, **env}).stdout.strip()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        index = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        git("--work-tree", str(release), "add", "--all", ".", **index)
+        tree = git("write-tree", **index)
+    parent = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
+                            cwd=repo, capture_output=True, text=True).stdout.strip()
+    if parent and git("rev-parse", f"{parent}^{{tree}}") == tree:
+        return parent
+    source = git("rev-parse", "--short", "HEAD")
+    commit = git("commit-tree", tree, *(["-p", parent] if parent else []),
+                 "-m", f"Student copies of the course, built from {source}")
+    git("update-ref", f"refs/heads/{branch}", commit)
+    return commit
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR,
+                        help="the course directory to build (default: _build/classroom)")
+    parser.add_argument("--branch", help="also commit the student copies to this branch")
+    args = parser.parse_args(argv)
+    dest = build(args.dir)
+    print(f"The course directory is {dest}: source/ holds the instructor's notebooks, "
+          f"release/ the student copies.")
+    if args.branch:
+        commit = publish(dest / "release", args.branch)
+        print(f"The student copies are on the branch {args.branch} ({commit[:10]}).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
