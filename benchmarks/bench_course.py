@@ -30,11 +30,11 @@ print(middle - start, time.perf_counter() - middle)
 """
 
 
-def _execute_seconds(nb: nbformat.NotebookNode) -> float:
-    """Wall time to execute ``nb`` in a fresh kernel started in notebooks/."""
+def execute_seconds(nb: nbformat.NotebookNode, folder: Path = NOTEBOOKS) -> float:
+    """Wall time to execute ``nb`` in a fresh kernel started in ``folder``."""
     start = time.perf_counter()
-    NotebookClient(copy.deepcopy(nb), timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(copy.deepcopy(nb), timeout=900, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
     return time.perf_counter() - start
 
 
@@ -45,8 +45,8 @@ def course_rows(quick: bool) -> list[Row]:
     empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
     empty.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
                                      "language": "python"}}
-    seconds = {p.name: _execute_seconds(nbformat.read(p, as_version=4)) for p in paths}
-    start_up = statistics.median(_execute_seconds(empty) for _ in range(3))
+    seconds = {p.name: execute_seconds(nbformat.read(p, as_version=4)) for p in paths}
+    start_up = statistics.median(execute_seconds(empty) for _ in range(3))
     # the lessons, and the notebook that trains networks, held to different targets
     lessons = [t - start_up for name, t in seconds.items() if name != TRAINING_NOTEBOOK]
     course = sum(seconds.values())

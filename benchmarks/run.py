@@ -4,6 +4,7 @@
     python benchmarks/run.py          # measure (medians of repeated, interleaved runs)
     python benchmarks/run.py --quick  # run every benchmark briefly: checks they work, not speed
     python benchmarks/run.py --browser  # also 6: the step-through widgets in JupyterLab
+    python benchmarks/run.py --classroom  # also 7: autograding a class with nbgrader
 
 1. conv1x1 against a raw numpy matmul of the same matrices, its loop version and (if
    installed) PyTorch's 1×1 conv2d.
@@ -16,6 +17,9 @@
 6. With ``--browser`` (needs Chromium): the browser suite on notebooks 01 to 03, which
    measures in JupyterLab the time from a slider's key press to the new picture and
    the pictures a second that Play shows (``tests/browser/screenshots/timings.json``).
+7. With ``--classroom`` (needs the instructor's tools): autograding 4 students' solutions
+   of every assignment with nbgrader, one after another and in two processes at a time,
+   against executing the notebooks (``bench_classroom.py``).
 
 Targets are ratios wherever a ratio exists, since machines are noisy.
 """
@@ -33,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench_classroom import classroom_rows
 from bench_common import Row, interleaved_medians, torch_or_none, verdict
 from bench_course import course_rows, import_rows
 from bench_ops import conv1x1_rows, inception_rows
@@ -116,11 +121,14 @@ def main(argv: list[str] | None = None) -> list[Row]:
     parser.add_argument("--quick", action="store_true", help="run briefly; no verdicts")
     parser.add_argument("--browser", action="store_true",
                         help="also measure the step-through widgets in JupyterLab (Chromium)")
+    parser.add_argument("--classroom", action="store_true",
+                        help="also measure autograding a class (nbgrader)")
     args = parser.parse_args(argv)
     quick = args.quick
     rows = []
     sections = [conv1x1_rows, inception_rows, widget_rows, course_rows, import_rows]
-    for section in sections + ([browser_rows] if args.browser else []):
+    sections += [browser_rows] if args.browser else []
+    for section in sections + ([classroom_rows] if args.classroom else []):
         rows += section(quick)
     print(f"Machine: {machine()}{' (quick mode: no verdicts)' if quick else ''}\n")
     print(table(rows))

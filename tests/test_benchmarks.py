@@ -6,6 +6,8 @@ import math
 import sys
 from pathlib import Path
 
+import pytest
+
 from onebyone import widgets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -24,3 +26,11 @@ def test_quick_run_covers_every_section_and_every_explorer(capsys):
     printed = capsys.readouterr().out
     assert printed.startswith("Machine: ")
     assert printed.count("\n| ") == len(rows) + 2  # the header, the rule, then the rows
+
+
+@pytest.mark.slow
+def test_quick_classroom_run_grades_every_submission():
+    rows = run.main(["--quick", "--classroom"])
+    classroom = [row for row in rows if row.section == "7 classroom"]
+    assert len(classroom) == 5 and all(row.value > 0 for row in classroom)
+    assert "every grade recorded" in classroom[-1].name  # two processes lost no grade

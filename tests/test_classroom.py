@@ -86,8 +86,8 @@ def test_a_students_answer_cell_is_the_learners_own_cell(course):
         tests = {_graded(c, "test"): c.source for c in cells if _graded(c, "test")}
         for task in TASKS[name]:
             assert answers[task.check] == task.stub
-            assert tests[task.check] == (f"feedback = {task.check_call}\n"
-                                         "assert feedback, feedback\nprint(feedback)")
+            assert tests[task.check] == task.visible_test()
+            assert task.visible_test().startswith(f"from onebyone.exercises import {task.check}")
 
 
 def _self_study_lines(name: str) -> set[str]:
@@ -190,16 +190,6 @@ def _student(name: str, home: Path, exchange: Path, *args: str) -> str:
     return done.stdout + done.stderr
 
 
-def _answer(path: Path, answers: dict[str, str]) -> None:
-    """Write ``answers`` (task → code) into the student's notebook, after the stub."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        check = _graded(cell, "answer")
-        if check in answers:
-            cell.source = cell.source.rstrip() + "\n" + answers[check]
-    nbformat.write(nb, path)
-
-
 @pytest.mark.slow
 def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
     exchange = tmp_path / "exchange"
@@ -215,11 +205,11 @@ def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
     for student, home in homes.items():
         _student(student, home, exchange, "fetch_assignment", *LOOP)
     for name in LOOP:
-        tasks = TASKS[name]
-        right = {task.check: task.solution for task in tasks}
-        wrong = {**right, tasks[0].check: MISTAKES[tasks[0].check][0]}
-        _answer(homes["alice"] / name / f"{name}.ipynb", right)
-        _answer(homes["bob"] / name / f"{name}.ipynb", wrong)
+        right = classroom.solutions(name)
+        first = TASKS[name][0].check
+        classroom.fill_in(homes["alice"] / name / f"{name}.ipynb", right)
+        classroom.fill_in(homes["bob"] / name / f"{name}.ipynb",
+                          {**right, first: MISTAKES[first][0]})
         for student, home in homes.items():  # carol submits the blank copy
             _student(student, home, exchange, "submit", name)
 
@@ -247,6 +237,9 @@ def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
             assert (mistake in text) == (student == "bob"), (student, name)
             if student == "carol":
                 assert "is None" in text or "returned None" in text, "the blank copy's message"
+            hidden = {line.strip() for task in TASKS[name] for line in task.hidden.split("\n")}
+            assert not {line.strip() for line in text.split("\n")} & (hidden - {""}), \
+                "the feedback shows the hidden tests"
             score = scores[name, student][0]
             assert re.search(rf"Score:\s*{score:g}(\.0)?\s*/", text), (student, name, score)
 

@@ -194,3 +194,34 @@ def test_the_test_tools_include_the_instructors(fake_venv):
     course.setup("test")
     course.setup("classroom")
     assert installed(fake_venv) == ["requirements-dev.txt"]
+
+
+def test_lab_runs_on_python_3_10_and_the_tools_with_nbgrader_ask_for_3_11(fake_venv,
+                                                                         monkeypatch):
+    assert course.MIN_PYTHON.keys() == course.REQUIREMENTS.keys()
+    monkeypatch.setattr(course.sys, "version_info", (3, 10, 12))
+    monkeypatch.setattr(course.sys, "version", "3.10.12 (main)")
+    course.setup("lab")
+    with pytest.raises(SystemExit, match=r"`classroom` needs Python >= 3.11; this is 3.10.12"):
+        course.setup("classroom")
+    assert installed(fake_venv) == ["requirements.txt"]
+
+
+def test_the_tests_install_the_hubs_proxy_with_npm_once_per_lock_file(tmp_path, monkeypatch,
+                                                                      capsys):
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3}')
+    (tmp_path / "node_modules").mkdir()
+    monkeypatch.setattr(course, "HUB", tmp_path)
+    calls = []
+    monkeypatch.setattr(course.subprocess, "run", lambda args, **kw: calls.append(args))
+    monkeypatch.setattr(course.shutil, "which", lambda name: None)
+    course.setup_proxy()  # no npm: a message, no install
+    assert calls == [] and "npm is missing" in capsys.readouterr().out
+    monkeypatch.setattr(course.shutil, "which", lambda name: "/usr/bin/npm")
+    course.setup_proxy()
+    course.setup_proxy()  # installed for this lock file: nothing to do
+    assert calls == [["/usr/bin/npm", "ci", "--no-audit", "--no-fund"]]
+    (tmp_path / "package-lock.json").write_text('{"lockfileVersion": 3, "changed": 1}')
+    course.setup_proxy()
+    assert len(calls) == 2
+    assert (course.ROOT / "deploy" / "hub" / "package-lock.json").is_file()

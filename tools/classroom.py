@@ -32,6 +32,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +68,13 @@ c.ClearSolutions.code_stub = {{"python": ""}}
 # Notebook 09 trains networks for a minute or more on a busy machine.
 c.ExecutePreprocessor.timeout = 900
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", {exchange!r})
+# Autograding puts the hidden tests back into each submission; the feedback leaves them out
+# (a traceback of a failing hidden test still quotes its failing line).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "nbgrader.preprocessors.ClearHiddenTests",
+]
 '''
 
 
@@ -80,7 +89,8 @@ class Task:
     check_call: str
     """The visible test: the check called on the learner's answer."""
     solution: str
-    """The folded solution's code, without its check call."""
+    """The folded solution's code, without its check call, with its explanation around it
+    as comments (the instructor's notes; the student copy drops the region)."""
     points: int
     hidden: str
     """Tests the student copy leaves out."""
@@ -88,10 +98,16 @@ class Task:
     def answer_source(self) -> str:
         return f"{self.stub}\n### BEGIN SOLUTION\n{self.solution}\n### END SOLUTION"
 
+    def visible_test(self) -> str:
+        """The test cell as a student sees it. The check never raises; the assertion turns
+        its verdict into a grade, and its message (what was expected, what came) into the
+        student's feedback. The cell imports its check, so that it runs whatever the
+        student did to the other cells."""
+        return (f"from onebyone.exercises import {self.check}\n\n"
+                f"feedback = {self.check_call}\nassert feedback, feedback\nprint(feedback)")
+
     def test_source(self) -> str:
-        # The check never raises; the assertion turns its verdict into a grade, and its
-        # message (what was expected, what came) into the student's feedback.
-        return (f"feedback = {self.check_call}\nassert feedback, feedback\nprint(feedback)\n"
+        return (f"{self.visible_test()}\n"
                 f"### BEGIN HIDDEN TESTS\n{self.hidden.strip()}\n### END HIDDEN TESTS")
 
 
@@ -107,6 +123,13 @@ def _without_check_call(code: str, where: str) -> tuple[str, str]:
         raise ValueError(f"{where} should end with a call of its check, check_...(...); "
                          f"it ends with {last!r}")
     return "\n".join(lines).rstrip(), last
+
+
+def _comment(prose: str) -> str:
+    """Markdown ``prose`` as Python comments, a paragraph at a time."""
+    paragraphs = [" ".join(p.split()) for p in prose.strip().split("\n\n") if p.strip()]
+    return "\n#\n".join("\n".join("# " + line for line in textwrap.wrap(p, 86))
+                         for p in paragraphs)
 
 
 def tasks(name: str, nb: dict, spec: dict) -> list[tuple[int, Task]]:
@@ -133,6 +156,9 @@ def tasks(name: str, nb: dict, spec: dict) -> list[tuple[int, Task]]:
                              f"solution; found {len(blocks)}")
         stub, check_call = _without_check_call(code, where)
         solution, solution_call = _without_check_call(blocks[0], f"{where}'s solution")
+        block = CODE_BLOCK.search(folded.group(1))
+        solution = "\n".join(filter(None, (_comment(folded.group(1)[:block.start()]), solution,
+                                             _comment(folded.group(1)[block.end():]))))
         if solution_call != check_call:
             raise ValueError(f"{where}: the solution calls {solution_call!r}, the exercise "
                              f"{check_call!r}")
@@ -191,6 +217,24 @@ def _nbgrader(grade_id: str, solution: bool = False, points: int | None = None) 
     if points is not None:
         meta["points"] = points
     return meta
+
+
+def fill_in(path: Path, answers: dict[str, str]) -> None:
+    """Write ``answers`` (a task's check → code) into the student copy at ``path``, below
+    each task's stub, as a student does."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        check = grade_id.removesuffix("-answer")
+        if grade_id.endswith("-answer") and check in answers:
+            cell.source = cell.source.rstrip() + "\n" + answers[check]
+    nbformat.write(nb, path)
+
+
+def solutions(name: str) -> dict[str, str]:
+    """The solution of each task of notebook ``name``: what a student who gets every
+    exercise right writes."""
+    return {task.check: task.solution for _, task in tasks(name, _read(name), load_spec())}
 
 
 def load_spec() -> dict:
@@ -291,12 +335,40 @@ def publish(release: Path, branch: str, repo: Path = ROOT) -> str:
     return commit
 
 
+PULLED_FOLDER = "onebyone"
+"""The folder of a student's home that nbgitpuller pulls the student copies into."""
+
+
+def nbgitpuller_link(hub: str, repo: str, branch: str, notebook: str = "00_index",
+                     app: str = "lab") -> str:
+    """The link that pulls the student copies on ``branch`` of ``repo`` into a student's
+    ``~/onebyone`` on the hub at ``hub`` (merging updates into what is there), then opens
+    ``notebook`` in JupyterLab (``app="lab"``) or Notebook (``app="tree"``)."""
+    if app not in ("lab", "tree"):
+        raise ValueError(f"app should be 'lab' or 'tree', got {app!r}")
+    if not re.fullmatch(r"https?://[^\s?#]+", hub):
+        raise ValueError(f"hub should be the hub's address, http(s)://..., got {hub!r}")
+    query = urllib.parse.urlencode({
+        "repo": repo, "branch": branch, "targetpath": PULLED_FOLDER,
+        "urlpath": f"{app}/tree/{PULLED_FOLDER}/{notebook}/{notebook}.ipynb"})
+    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR,
                         help="the course directory to build (default: _build/classroom)")
     parser.add_argument("--branch", help="also commit the student copies to this branch")
+    parser.add_argument("--link", metavar="HUB", help="print the nbgitpuller link of the "
+                        "branch for the hub at this address, with --repo, and build nothing")
+    parser.add_argument("--repo", help="the repository's address as the hub reaches it, e.g. "
+                        "https://github.com/OWNER/onebyone")
     args = parser.parse_args(argv)
+    if args.link:
+        if not (args.repo and args.branch):
+            parser.error("--link needs --repo and --branch")
+        print(nbgitpuller_link(args.link, args.repo, args.branch))
+        return 0
     dest = build(args.dir)
     print(f"The course directory is {dest}: source/ holds the instructor's notebooks, "
           f"release/ the student copies.")

@@ -14,7 +14,8 @@
 Extra arguments are passed on to ``jupyter lab`` or ``pytest``; ``site`` takes an output
 folder instead of ``_build/site``, ``classroom`` the options of ``tools/classroom.py``.
 Only the standard library is used here, so this runs on any Python >= 3.10 before anything
-is installed (the instructor's tools need Python >= 3.11). Installs are skipped when the
+is installed; ``lab`` needs 3.10, the others 3.11 (for nbgrader, among the test tools and
+the instructor's). Installs are skipped when the
 requirement files have not changed since the last one; the test tools' install includes
 everything ``lab``, ``site`` and ``classroom`` need, so they install nothing after ``test``.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -39,7 +41,9 @@ SERVED_BY = {"lab": ("lab", "test", "classroom"), "test": ("test",), "site": ("t
 """Which commands' installs serve each command: the test tools include lab's needs, the
 site's and the instructor's; the instructor's include lab's (an install is recorded per
 requirements file, so test's is site's)."""
-MIN_PYTHON = (3, 10)
+MIN_PYTHON = {"lab": (3, 10), "test": (3, 11), "site": (3, 11), "classroom": (3, 11)}
+"""The learner's course runs on 3.10; nbgrader 0.9, in the test tools and the instructor's,
+needs 3.11."""
 COURSE_DIR = "notebooks"
 """What JupyterLab's file browser shows a learner: the course, not the repo's tooling."""
 START_PAGE = "00_index.ipynb"
@@ -50,7 +54,7 @@ def _fingerprint() -> str:
     """Hash of everything that decides what gets installed, for either command."""
     digest = hashlib.sha256()
     for name in ("requirements.txt", "requirements-dev.txt", "requirements-instructor.txt",
-                 "pyproject.toml"):
+                 "deploy/hub/requirements.txt", "pyproject.toml"):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 
@@ -73,9 +77,9 @@ def setup(command: str) -> None:
 
     pip shows its own progress: a first install downloads a few hundred MB.
     """
-    if sys.version_info < MIN_PYTHON:
-        needed = ".".join(map(str, MIN_PYTHON))
-        sys.exit(f"Python >= {needed} is needed; this is {sys.version.split()[0]}")
+    if sys.version_info < MIN_PYTHON[command]:
+        needed = ".".join(map(str, MIN_PYTHON[command]))
+        sys.exit(f"`{command}` needs Python >= {needed}; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
@@ -88,6 +92,27 @@ def setup(command: str) -> None:
     subprocess.run([*pip, "--quiet", "--upgrade", "pip"], check=True, cwd=ROOT)
     subprocess.run([*pip, "-r", requirements], check=True, cwd=ROOT)
     _stamp(requirements).write_text(_fingerprint())
+
+
+HUB = ROOT / "deploy" / "hub"
+"""The hub's proxy, configurable-http-proxy, for the class the tests run on this machine."""
+
+
+def setup_proxy() -> None:
+    """Install the hub's proxy with npm into ``deploy/hub/node_modules`` (once per change of
+    its lock file); without npm, say so: the hub's tests then skip, except in CI."""
+    stamp = HUB / "node_modules" / ".installed-lock"
+    wanted = hashlib.sha256((HUB / "package-lock.json").read_bytes()).hexdigest()
+    if stamp.is_file() and stamp.read_text() == wanted:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm is missing, so the tests of a class on JupyterHub will be skipped "
+              "(Debian: apt-get install npm)", flush=True)
+        return
+    print("Installing the hub's proxy (deploy/hub/package-lock.json) with npm ...", flush=True)
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], check=True, cwd=HUB)
+    stamp.write_text(wanted)
 
 
 def command_line(command: str, extra: list[str]) -> list[str]:
@@ -121,6 +146,8 @@ def main(argv: list[str]) -> int:
         return 2
     command, extra = argv[0], argv[1:]
     setup(command)
+    if command == "test":
+        setup_proxy()
     return subprocess.run(command_line(command, extra), cwd=ROOT).returncode
 
 

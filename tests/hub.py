@@ -1,0 +1,223 @@
+"""A JupyterHub for a class on this machine, on loopback, started by the tests.
+
+Real components: JupyterHub with configurable-http-proxy (installed by npm from
+``deploy/hub/package.json``), the dummy authenticator (one password), the simple spawner
+(each user's server a local process, their HOME under the hub's folder), nbgrader's
+exchange in a folder every user shares, and ``deploy/hub/nbgrader_config.py`` as every
+user's nbgrader configuration, as on a hub built from ``deploy/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PROXY = ROOT / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
+NBGRADER_CONFIG = ROOT / "deploy" / "hub" / "nbgrader_config.py"
+PASSWORD = "one-by-one"
+INSTRUCTOR = "instructor"
+
+CONFIG = '''
+c = get_config()  # noqa: F821
+c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
+c.JupyterHub.hub_bind_url = "http://127.0.0.1:{hub_port}"
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_port}"
+c.ConfigurableHTTPProxy.command = [{proxy!r}]
+c.ConfigurableHTTPProxy.pid_file = {folder!r} + "/proxy.pid"
+c.JupyterHub.db_url = "sqlite:///" + {folder!r} + "/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = {folder!r} + "/cookie_secret"
+c.JupyterHub.authenticator_class = "dummy"
+c.DummyAuthenticator.password = {password!r}
+c.Authenticator.allowed_users = set({users!r})
+c.Authenticator.admin_users = {{{instructor!r}}}
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = {folder!r} + "/home/{{username}}"
+c.Spawner.cmd = [{singleuser!r}]
+c.Spawner.args = {args!r}
+c.Spawner.default_url = "/lab"
+c.Spawner.start_timeout = c.Spawner.http_timeout = 120
+c.Spawner.environment = {{
+    # nbgrader tells users apart by their user name (getpass reads USER)
+    "USER": lambda spawner: spawner.user.name,
+    "LOGNAME": lambda spawner: spawner.user.name,
+    "PATH": {path!r},
+    "JUPYTER_CONFIG_PATH": {config_dir!r},
+    "NBGRADER_EXCHANGE": {exchange!r},
+}}
+c.JupyterHub.services = [{{"name": "class-tests", "api_token": {token!r}}}]
+c.JupyterHub.load_roles = [{{"name": "class-tests", "services": ["class-tests"],
+                            "scopes": ["admin:users", "admin:servers", "tokens"]}}]
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Hub:
+    """A running hub: its address, and its REST API with a service token."""
+
+    def __init__(self, folder: Path, url: str, token: str) -> None:
+        self.folder, self.url, self.token = folder, url, token
+        self.exchange = folder / "exchange"
+
+    def home(self, user: str) -> Path:
+        return self.folder / "home" / user
+
+    def request(self, method: str, url: str, token: str | None = None,
+                body: dict | bytes | None = None, timeout: float = 120) -> bytes:
+        data = json.dumps(body).encode() if isinstance(body, dict) else body
+        request = urllib.request.Request(url, data=data, method=method, headers={
+            "Authorization": f"token {token or self.token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            raise AssertionError(f"{method} {url} answered {error.code}: "
+                                 f"{error.read().decode(errors='replace')[:500]}") from None
+
+    def api(self, method: str, path: str, body: dict | None = None) -> object:
+        answer = self.request(method, f"{self.url}/hub/api{path}", body=body)
+        return json.loads(answer) if answer else None
+
+    def start_server(self, user: str) -> str:
+        """Start ``user``'s server, wait until it answers; a token acting as the user."""
+        self.api("POST", f"/users/{user}/server")
+        deadline = time.monotonic() + 120
+        while not self.api("GET", f"/users/{user}")["servers"].get("", {}).get("ready"):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{user}'s server was not ready within 120 s")
+            time.sleep(0.2)
+        return self.api("POST", f"/users/{user}/tokens", {"note": "class tests"})["token"]
+
+    def server(self, user: str) -> str:
+        return f"{self.url}/user/{user}"
+
+
+@contextmanager
+def running_hub(folder: Path, students: list[str]) -> Iterator[Hub]:
+    """A hub on loopback for ``students`` and the instructor, stopped (with every
+    user's server) on exit."""
+    if not PROXY.exists():
+        raise FileNotFoundError(f"{PROXY} is missing: `python3 tools/course.py test` installs "
+                                "it with npm (deploy/hub/package.json)")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "exchange").mkdir(mode=0o777, exist_ok=True)
+    config_dir = folder / "jupyter-config"
+    config_dir.mkdir(exist_ok=True)
+    shutil.copy(NBGRADER_CONFIG, config_dir / "nbgrader_config.py")
+    port, token = _free_port(), secrets.token_hex(16)
+    root_user = hasattr(os, "geteuid") and os.geteuid() == 0
+    (folder / "jupyterhub_config.py").write_text(CONFIG.format(
+        port=port, hub_port=_free_port(), proxy_port=_free_port(), proxy=str(PROXY),
+        folder=str(folder), password=PASSWORD, users=[INSTRUCTOR, *students],
+        instructor=INSTRUCTOR, singleuser=str(BIN / "jupyterhub-singleuser"),
+        args=["--allow-root"] if root_user else [],  # containers often run as root
+        path=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
+        config_dir=str(config_dir), exchange=str(folder / "exchange"), token=token))
+    log = open(folder / "jupyterhub.log", "w")
+    process = subprocess.Popen([str(BIN / "jupyterhub"), "-f", "jupyterhub_config.py"],
+                               cwd=folder, stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "PATH": os.pathsep.join(
+                                   [str(BIN), os.environ.get("PATH", "")])})
+    hub = Hub(folder, f"http://127.0.0.1:{port}", token)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                hub.api("GET", "/")
+                break
+            except (urllib.error.URLError, ConnectionError, AssertionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("the hub did not start; its log:\n"
+                                         + (folder / "jupyterhub.log").read_text()) from None
+                time.sleep(0.2)
+        yield hub
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _json_part(frame: str | bytes) -> str | bytes:
+    """A kernel message's JSON: the frame itself, or, for a message with binary buffers
+    (a widget's picture), the first part of Jupyter's binary frame (a count, offsets)."""
+    if isinstance(frame, str):
+        return frame
+    offsets = [int.from_bytes(frame[4 * k:4 * k + 4], "big")
+               for k in range(1, int.from_bytes(frame[:4], "big") + 1)]
+    return frame[offsets[0]:offsets[1] if len(offsets) > 1 else None]
+
+
+def run_cells(server: str, token: str, path: str, sources: list[str],
+              timeout: float = 300) -> list[list[dict]]:
+    """Run ``sources`` one after another in a new kernel of the server at ``server``,
+    started beside the notebook ``path`` (as JupyterLab does); each cell's outputs, as
+    Jupyter messages' contents with their type. The kernel is shut down at the end."""
+    return asyncio.run(_run_cells(server, token, path, sources, timeout))
+
+
+async def _run_cells(server: str, token: str, path: str, sources: list[str],
+                     timeout: float) -> list[list[dict]]:
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    headers = {"Authorization": f"token {token}"}
+    body = json.dumps({"path": path, "type": "notebook", "kernel": {"name": "python3"}})
+    request = urllib.request.Request(f"{server}/api/sessions", data=body.encode(),
+                                     method="POST", headers=headers)
+    session = json.loads(urllib.request.urlopen(request, timeout=60).read())
+    kernel = session["kernel"]["id"]
+    socket_url = server.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels"
+    connection = await websocket_connect(HTTPRequest(socket_url, headers=headers))
+    outputs = []
+    try:
+        for source in sources:
+            msg_id = uuid.uuid4().hex
+            await connection.write_message(json.dumps({
+                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "",
+                           "session": uuid.uuid4().hex, "version": "5.3", "date": ""},
+                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+                "content": {"code": source, "silent": False, "store_history": True,
+                            "user_expressions": {}, "allow_stdin": False}}))
+            cell, replied, idle = [], False, False
+            while not (replied and idle):  # the reply (shell) and the outputs (iopub)
+                message = await asyncio.wait_for(connection.read_message(), timeout)
+                if message is None:
+                    raise AssertionError("the kernel's connection closed")
+                message = json.loads(_json_part(message))
+                if message.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                kind = message["msg_type"]
+                if kind in ("stream", "execute_result", "display_data", "error"):
+                    cell.append({"type": kind, **message["content"]})
+                replied = replied or kind == "execute_reply"
+                idle = idle or (kind == "status"
+                                and message["content"]["execution_state"] == "idle")
+            outputs.append(cell)
+    finally:
+        connection.close()
+        delete = urllib.request.Request(f"{server}/api/sessions/{session['id']}",
+                                        method="DELETE", headers=headers)
+        urllib.request.urlopen(delete, timeout=60).read()
+    return outputs
