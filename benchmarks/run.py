@@ -5,6 +5,7 @@
     python benchmarks/run.py --quick  # run every benchmark briefly: checks they work, not speed
     python benchmarks/run.py --browser  # also 6: the step-through widgets in JupyterLab
     python benchmarks/run.py --classroom  # also 7: autograding a class with nbgrader
+    python benchmarks/run.py --hub    # also 8: a student's server on the course's hub
 
 1. conv1x1 against a raw numpy matmul of the same matrices, its loop version and (if
    installed) PyTorch's 1×1 conv2d.
@@ -20,6 +21,9 @@
 7. With ``--classroom`` (needs the instructor's tools): autograding 4 students' solutions
    of every assignment with nbgrader, one after another and in two processes at a time,
    against executing the notebooks (``bench_classroom.py``).
+8. With ``--hub`` (needs the hub's proxy, from npm): the peak memory and CPU time of a
+   student's server on a hub running the whole course, and the sizing of a class of 30,
+   100 and 300 computed from them (``bench_hub.py``).
 
 Targets are ratios wherever a ratio exists, since machines are noisy.
 """
@@ -40,6 +44,7 @@ import numpy as np
 from bench_classroom import classroom_rows
 from bench_common import Row, interleaved_medians, torch_or_none, verdict
 from bench_course import course_rows, import_rows
+from bench_hub import hub_rows, sizing
 from bench_ops import conv1x1_rows, inception_rows
 from onebyone import widgets
 
@@ -123,16 +128,34 @@ def main(argv: list[str] | None = None) -> list[Row]:
                         help="also measure the step-through widgets in JupyterLab (Chromium)")
     parser.add_argument("--classroom", action="store_true",
                         help="also measure autograding a class (nbgrader)")
+    parser.add_argument("--hub", action="store_true",
+                        help="also measure a student's server on a hub, and size a class")
     args = parser.parse_args(argv)
     quick = args.quick
     rows = []
     sections = [conv1x1_rows, inception_rows, widget_rows, course_rows, import_rows]
     sections += [browser_rows] if args.browser else []
-    for section in sections + ([classroom_rows] if args.classroom else []):
+    sections += [classroom_rows] if args.classroom else []
+    for section in sections + ([hub_rows] if args.hub else []):
         rows += section(quick)
     print(f"Machine: {machine()}{' (quick mode: no verdicts)' if quick else ''}\n")
     print(table(rows))
+    if args.hub:
+        print("\n" + sizing_table(rows))
     return rows
+
+
+def sizing_table(rows: list[Row]) -> str:
+    """The memory and cores of a class, from the measured rows of section 8: memory with
+    each student's kernels shut down as they go, and with all of them left running."""
+    peak, cpu, hub, kept = (row.value for row in rows if row.section == "8 hub")
+    lines = ["| students | memory, one kernel each | memory, every kernel left running "
+             "| cores |", "| --- | --- | --- | --- |"]
+    for students in (30, 100, 300):
+        memory_gb, cores = sizing(peak, cpu, hub, students)
+        most_gb, _ = sizing(kept, cpu, hub, students)
+        lines.append(f"| {students} | {memory_gb:.0f} GB | {most_gb:.0f} GB | {cores:.1f} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 Real components: JupyterHub with configurable-http-proxy (installed by npm from
 ``deploy/hub/package.json``), the dummy authenticator (one password), the simple spawner
 (each user's server a local process, their HOME under the hub's folder), nbgrader's
-exchange in a folder every user shares, and ``deploy/hub/nbgrader_config.py`` as every
-user's nbgrader configuration, as on a hub built from ``deploy/``.
+exchange in a folder every user shares, and ``deploy/hub``'s settings for every user, as
+on a hub built from ``deploy/``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PROXY = ROOT / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
-NBGRADER_CONFIG = ROOT / "deploy" / "hub" / "nbgrader_config.py"
+SETTINGS = [ROOT / "deploy" / "hub" / name
+            for name in ("nbgrader_config.py", "jupyter_server_config.py")]
+"""Every user's settings on a hub built from deploy/, in the users' Jupyter config path."""
 PASSWORD = "one-by-one"
 INSTRUCTOR = "instructor"
 
@@ -122,7 +124,8 @@ def running_hub(folder: Path, students: list[str]) -> Iterator[Hub]:
     (folder / "exchange").mkdir(mode=0o777, exist_ok=True)
     config_dir = folder / "jupyter-config"
     config_dir.mkdir(exist_ok=True)
-    shutil.copy(NBGRADER_CONFIG, config_dir / "nbgrader_config.py")
+    for settings in SETTINGS:
+        shutil.copy(settings, config_dir / settings.name)
     port, token = _free_port(), secrets.token_hex(16)
     root_user = hasattr(os, "geteuid") and os.geteuid() == 0
     (folder / "jupyterhub_config.py").write_text(CONFIG.format(
@@ -169,16 +172,17 @@ def _json_part(frame: str | bytes) -> str | bytes:
     return frame[offsets[0]:offsets[1] if len(offsets) > 1 else None]
 
 
-def run_cells(server: str, token: str, path: str, sources: list[str],
-              timeout: float = 300) -> list[list[dict]]:
+def run_cells(server: str, token: str, path: str, sources: list[str], timeout: float = 300,
+              shut_down: bool = True) -> list[list[dict]]:
     """Run ``sources`` one after another in a new kernel of the server at ``server``,
     started beside the notebook ``path`` (as JupyterLab does); each cell's outputs, as
-    Jupyter messages' contents with their type. The kernel is shut down at the end."""
-    return asyncio.run(_run_cells(server, token, path, sources, timeout))
+    Jupyter messages' contents with their type. The kernel is shut down at the end, unless
+    not ``shut_down`` (as when a student closes a notebook's tab)."""
+    return asyncio.run(_run_cells(server, token, path, sources, timeout, shut_down))
 
 
 async def _run_cells(server: str, token: str, path: str, sources: list[str],
-                     timeout: float) -> list[list[dict]]:
+                     timeout: float, shut_down: bool) -> list[list[dict]]:
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
@@ -217,6 +221,7 @@ async def _run_cells(server: str, token: str, path: str, sources: list[str],
             outputs.append(cell)
     finally:
         connection.close()
+    if shut_down:
         delete = urllib.request.Request(f"{server}/api/sessions/{session['id']}",
                                         method="DELETE", headers=headers)
         urllib.request.urlopen(delete, timeout=60).read()

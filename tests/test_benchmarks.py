@@ -34,3 +34,14 @@ def test_quick_classroom_run_grades_every_submission():
     classroom = [row for row in rows if row.section == "7 classroom"]
     assert len(classroom) == 5 and all(row.value > 0 for row in classroom)
     assert "every grade recorded" in classroom[-1].name  # two processes lost no grade
+
+
+@pytest.mark.slow
+def test_quick_hub_run_measures_a_students_server_and_sizes_a_class(capsys):
+    rows = run.main(["--quick", "--hub"])
+    hub = [row for row in rows if row.section == "8 hub"]
+    assert len(hub) == 4 and all(row.value > 0 for row in hub)
+    one_at_a_time, _, _, all_kept = (row.value for row in hub)
+    assert all_kept >= one_at_a_time * 0.9  # kernels left running hold their memory
+    printed = capsys.readouterr().out
+    assert "| 300 |" in printed

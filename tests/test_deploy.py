@@ -1,0 +1,111 @@
+"""The files that take the course to a hub (deploy/), checked as far as this machine can:
+Kubernetes, The Littlest JupyterHub's installer and a Docker build are not run here."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+from traitlets.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+BIN = Path(sys.executable).parent
+
+
+def _requirements(path: Path) -> dict[str, Requirement]:
+    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
+    found = [Requirement(line) for line in lines if line and not line.startswith("-")]
+    return {r.name.lower(): r for r in found}
+
+
+def _exchange_default() -> str:
+    text = (DEPLOY / "hub" / "nbgrader_config.py").read_text()
+    return re.search(r'"NBGRADER_EXCHANGE", "([^"]+)"', text)[1]
+
+
+def test_the_kubernetes_values_name_a_pinned_image_lab_limits_culling_and_the_exchange():
+    values = yaml.safe_load((DEPLOY / "z2jh" / "values.yaml").read_text())
+    user = values["singleuser"]
+    assert user["image"]["name"] and user["image"]["tag"] not in ("", "latest")
+    assert user["defaultUrl"] == "/lab"
+    size = {"K": 2**10, "M": 2**20, "G": 2**30}
+    guarantee, limit = (int(user["memory"][k][:-1]) * size[user["memory"][k][-1]]
+                        for k in ("guarantee", "limit"))
+    assert 0 < guarantee <= limit
+    assert values["cull"]["enabled"] and values["cull"]["timeout"] > 0
+    (mount,) = user["storage"]["extraVolumeMounts"]
+    (volume,) = user["storage"]["extraVolumes"]
+    assert mount["name"] == volume["name"] and mount["mountPath"] == _exchange_default()
+    instructor = next(p for p in user["profileList"] if p["display_name"] == "Instructor")
+    image = instructor["kubespawner_override"]["image"]
+    assert image.endswith(f":{user['image']['tag']}")  # the same build, with the formgrader
+
+
+def test_the_littlest_jupyterhub_gets_what_the_course_and_the_hub_need():
+    tljh = _requirements(DEPLOY / "tljh" / "requirements.txt")
+    course = _requirements(ROOT / "requirements.txt")
+    hub = _requirements(DEPLOY / "hub" / "requirements.txt")
+    # TLJH brings JupyterLab and JupyterHub itself
+    shared = set(course) - {"jupyterlab"}
+    assert shared <= set(tljh)
+    assert all(tljh[name].specifier == course[name].specifier for name in shared)
+    assert {name: str(r.specifier) for name, r in hub.items() if name != "jupyterhub"} == \
+        {name: str(tljh[name].specifier) for name in hub if name != "jupyterhub"}
+
+
+def _dockerfile(*args: str) -> list[str]:
+    repo2docker = shutil.which("jupyter-repo2docker", path=str(BIN))
+    assert repo2docker, "jupyter-repo2docker is in requirements-dev.txt"
+    result = subprocess.run([repo2docker, "--no-build", "--user-id", "1000", "--user-name",
+                             "jovyan", *args, str(ROOT)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_repo2docker_builds_the_hubs_image_as_binders_plus_the_appendix():
+    appendix = (DEPLOY / "hub" / "appendix.Dockerfile").read_text()
+    hub = _dockerfile("--appendix", appendix)
+    binder = _dockerfile()
+    post_build = hub.index("RUN ./binder/postBuild")
+    appendix_lines = [line for line in appendix.splitlines()
+                      if line.startswith(("RUN", "ARG"))]
+    starts = [hub.index(line) for line in appendix_lines]
+    assert starts == sorted(starts) and starts[0] > post_build
+    assert "deploy/hub/requirements.txt" in "\n".join(hub[post_build:])
+    # Binder's image stays lean: nothing of the hub's in it
+    assert not any("deploy/hub" in line or "nbgrader" in line for line in binder)
+
+
+def _settings(environ: dict[str, str], home: Path, monkeypatch) -> Config:
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("JUPYTERHUB_USER", "NBGRADER_EXCHANGE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    config = Config()
+    code = (DEPLOY / "hub" / "nbgrader_config.py").read_text()
+    exec(compile(code, "nbgrader_config.py", "exec"), {"get_config": lambda: config})
+    return config
+
+
+def test_the_hubs_nbgrader_settings_tell_students_apart_and_find_the_instructors_course(
+        tmp_path, monkeypatch):
+    student = _settings({"JUPYTERHUB_USER": "alice"}, tmp_path / "alice", monkeypatch)
+    assert student.CourseDirectory.student_id == "alice"
+    assert student.Exchange.assignment_dir == str(tmp_path / "alice" / "onebyone")
+    assert student.Exchange.root == _exchange_default()
+    course = tmp_path / "teacher" / "course"
+    course.mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("")
+    instructor = _settings({"JUPYTERHUB_USER": "teacher", "NBGRADER_EXCHANGE": "/x"},
+                           tmp_path / "teacher", monkeypatch)
+    assert instructor.CourseDirectory.root == str(course)
+    assert "student_id" not in instructor.CourseDirectory  # every student's work is graded
+    assert instructor.Exchange.root == "/x"
