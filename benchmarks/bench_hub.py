@@ -39,11 +39,15 @@ class Peak:
     def _sample(self) -> None:
         while not self._stop.wait(0.1):
             total = 0
-            for process in [self.process, *self.process.children(recursive=True)]:
+            try:
+                processes = [self.process, *self.process.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue  # a kernel ended while its family was listed: sample again
+            for process in processes:
                 try:
                     total += process.memory_info().rss
                 except psutil.NoSuchProcess:
-                    pass
+                    pass  # it ended since: it holds no memory
             self.bytes = max(self.bytes, total)
 
     def stop(self) -> float:
@@ -79,14 +83,17 @@ def hub_rows(quick: bool) -> list[Row]:
             cpu_before = sum(server.cpu_times()[:4])
             peak = Peak(server.pid)
             start = time.perf_counter()
-            for path in paths:
-                cells = [c.source for c in nbformat.read(path, as_version=4).cells
-                         if c.cell_type == "code"]
-                run_cells(hub.server("alice"), token, f"onebyone/{path.name}", cells,
-                          shut_down=shut_down)
+            try:
+                for path in paths:
+                    cells = [c.source for c in nbformat.read(path, as_version=4).cells
+                             if c.cell_type == "code"]
+                    run_cells(hub.server("alice"), token, f"onebyone/{path.name}", cells,
+                              shut_down=shut_down)
+            finally:
+                peak_mb = peak.stop()
             wall = time.perf_counter() - start
             # user and system time, and the same of the kernels the server has reaped
-            measured[shut_down] = peak.stop(), sum(server.cpu_times()[:4]) - cpu_before, wall
+            measured[shut_down] = peak_mb, sum(server.cpu_times()[:4]) - cpu_before, wall
     (peak_mb, cpu, wall), (kept_mb, _, _) = measured[True], measured[False]
     what = f"{len(paths)} notebooks"
     return [

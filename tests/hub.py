@@ -10,6 +10,7 @@ on a hub built from ``deploy/``.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import secrets
@@ -178,7 +179,11 @@ def run_cells(server: str, token: str, path: str, sources: list[str], timeout: f
     started beside the notebook ``path`` (as JupyterLab does); each cell's outputs, as
     Jupyter messages' contents with their type. The kernel is shut down at the end, unless
     not ``shut_down`` (as when a student closes a notebook's tab)."""
-    return asyncio.run(_run_cells(server, token, path, sources, timeout, shut_down))
+    # a thread of its own, with its own event loop: Playwright's sync API (the browser
+    # suite) keeps a loop running in this thread for the whole session
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _run_cells(server, token, path, sources, timeout,
+                                                     shut_down)).result()
 
 
 async def _run_cells(server: str, token: str, path: str, sources: list[str],
