@@ -98,17 +98,17 @@ def hub_rows(quick: bool) -> list[Row]:
     what = f"{len(paths)} notebooks"
     return [
         Row("8 hub", f"a student's server running {what}, each kernel shut down after its "
-                     "notebook: peak memory", peak_mb, "MB"),
+                     "notebook: peak memory", peak_mb, "MiB"),
         Row("8 hub", f"... its CPU time, kernels included ({wall:.0f} s of wall time)",
             cpu, "s"),
-        Row("8 hub", "the hub and its proxy, with one user", hub_mb, "MB"),
+        Row("8 hub", "the hub and its proxy, with one user", hub_mb, "MiB"),
         Row("8 hub", f"the same {what} with every kernel left running: peak memory",
-            kept_mb, "MB"),
+            kept_mb, "MiB"),
     ]
 
 
 def sizing(peak_mb: float, cpu_s: float, hub_mb: float, students: int) -> tuple[float, float]:
-    """Memory (GB) and cores for ``students`` working through the course at once, within
+    """Memory (GiB) and cores for ``students`` working through the course at once, within
     ``SESSION_MINUTES``: every server at its peak at the same time (a limit per user of
     that peak), and the CPU time spread over the session."""
     memory_gb = (hub_mb + students * peak_mb) / 1024

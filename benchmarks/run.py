@@ -154,7 +154,7 @@ def sizing_table(rows: list[Row]) -> str:
     for students in (30, 100, 300):
         memory_gb, cores = sizing(peak, cpu, hub, students)
         most_gb, _ = sizing(kept, cpu, hub, students)
-        lines.append(f"| {students} | {memory_gb:.0f} GB | {most_gb:.0f} GB | {cores:.1f} |")
+        lines.append(f"| {students} | {memory_gb:.0f} GiB | {most_gb:.0f} GiB | {cores:.1f} |")
     return "\n".join(lines)
 
 

@@ -29,14 +29,19 @@ def _exchange_default() -> str:
     return re.search(r'"NBGRADER_EXCHANGE", "([^"]+)"', text)[1]
 
 
+def _kubernetes_bytes(quantity: str) -> int:
+    """A Kubernetes memory quantity: ``2Gi`` is 2·2³⁰ bytes, ``2G`` 2·10⁹."""
+    number, unit = re.fullmatch(r"(\d+)([KMGT]i?)", quantity).groups()
+    power = "KMGT".index(unit[0]) + 1
+    return int(number) * (1024 ** power if unit.endswith("i") else 1000 ** power)
+
+
 def test_the_kubernetes_values_name_a_pinned_image_lab_limits_culling_and_the_exchange():
     values = yaml.safe_load((DEPLOY / "z2jh" / "values.yaml").read_text())
     user = values["singleuser"]
     assert user["image"]["name"] and user["image"]["tag"] not in ("", "latest")
     assert user["defaultUrl"] == "/lab"
-    size = {"K": 2**10, "M": 2**20, "G": 2**30}
-    guarantee, limit = (int(user["memory"][k][:-1]) * size[user["memory"][k][-1]]
-                        for k in ("guarantee", "limit"))
+    guarantee, limit = (_kubernetes_bytes(user["memory"][k]) for k in ("guarantee", "limit"))
     assert 0 < guarantee <= limit
     assert values["cull"]["enabled"] and values["cull"]["timeout"] > 0
     (mount,) = user["storage"]["extraVolumeMounts"]

@@ -1,6 +1,6 @@
 # What the hub's single-user image adds to Binder's environment; jupyter-repo2docker puts it
 # at the end of the Dockerfile it makes from this repository (deploy/README.md):
-#   jupyter-repo2docker --no-run --user-name jovyan --image-name IMAGE:TAG \
+#   jupyter-repo2docker --no-run --user-id 1000 --user-name jovyan --image-name IMAGE:TAG \
 #       --appendix "$(cat deploy/hub/appendix.Dockerfile)" [--build-arg ONEBYONE_INSTRUCTOR=1] .
 # Binder's own image (binder/) stays as it is: none of this is in it.
 ARG ONEBYONE_INSTRUCTOR=""

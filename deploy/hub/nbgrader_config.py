@@ -1,9 +1,11 @@
 """nbgrader's settings for every user of the course's hub, students and instructors.
 
-Install it where every user's Jupyter finds it: /etc/jupyter/nbgrader_config.py (The
-Littlest JupyterHub, or the image of Zero to JupyterHub; see deploy/README.md).
+Install it where every user's Jupyter finds it, the users' environment's etc/jupyter/
+(/opt/tljh/user/etc/jupyter/ on The Littlest JupyterHub; the hub image's appendix copies
+it there; see deploy/README.md).
 
-An instructor is a user whose home holds the course directory ~/course, built there with
+An instructor is a user whose home holds the course directory ~/course (its
+nbgrader_config.py tells), built there with
 `python3 tools/course.py classroom ~/course` (then restart the server, from File → Hub
 Control Panel, for the formgrader to find it): they grade every student. Everyone else
 is a student, known by their hub user name.
