@@ -151,3 +151,20 @@ def test_the_nbgitpuller_link_pulls_the_branch_into_onebyone_and_opens_the_noteb
         classroom.nbgitpuller_link("hub.example.edu", "r", "b")
     with pytest.raises(ValueError, match="app should be 'lab' or 'tree', got 'notebook'"):
         classroom.nbgitpuller_link("https://h", "r", "b", app="notebook")
+
+
+def test_the_binder_link_starts_the_courses_environment_and_pulls_the_branch_into_it():
+    link = classroom.binder_link("o/onebyone", "https://github.com/o/onebyone", "student-copies")
+    parts = urllib.parse.urlsplit(link)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == \
+        "https://mybinder.org/v2/gh/o/onebyone/HEAD"
+    (pull,) = urllib.parse.parse_qs(parts.query)["urlpath"]
+    path, query = pull.split("?")
+    assert path == "git-pull"
+    assert urllib.parse.parse_qs(query) == {
+        "repo": ["https://github.com/o/onebyone"], "branch": ["student-copies"],
+        "targetpath": ["onebyone"], "urlpath": ["lab/tree/onebyone/00_index/00_index.ipynb"]}
+    with pytest.raises(ValueError, match="environment should be a GitHub repository"):
+        classroom.binder_link("https://github.com/o/onebyone", "r", "b")
+    binder = (ROOT / "binder" / "requirements.txt").read_text()
+    assert "nbgitpuller==" in binder  # Binder's image can pull

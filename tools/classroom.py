@@ -344,14 +344,30 @@ def nbgitpuller_link(hub: str, repo: str, branch: str, notebook: str = "00_index
     """The link that pulls the student copies on ``branch`` of ``repo`` into a student's
     ``~/onebyone`` on the hub at ``hub`` (merging updates into what is there), then opens
     ``notebook`` in JupyterLab (``app="lab"``) or Notebook (``app="tree"``)."""
-    if app not in ("lab", "tree"):
-        raise ValueError(f"app should be 'lab' or 'tree', got {app!r}")
     if not re.fullmatch(r"https?://[^\s?#]+", hub):
         raise ValueError(f"hub should be the hub's address, http(s)://..., got {hub!r}")
+    return f"{hub.rstrip('/')}/hub/user-redirect/{_git_pull(repo, branch, notebook, app)}"
+
+
+def binder_link(environment: str, repo: str, branch: str, notebook: str = "00_index") -> str:
+    """The mybinder.org link that starts the course's environment (``environment``, this
+    repository on GitHub as ``OWNER/NAME``, whose Binder image has nbgitpuller), then
+    pulls the student copies on ``branch`` of ``repo`` into it and opens ``notebook``."""
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", environment):
+        raise ValueError(f"environment should be a GitHub repository, OWNER/NAME, got "
+                         f"{environment!r}")
+    pull = urllib.parse.quote(_git_pull(repo, branch, notebook, "lab"), safe="")
+    return f"https://mybinder.org/v2/gh/{environment}/HEAD?urlpath={pull}"
+
+
+def _git_pull(repo: str, branch: str, notebook: str, app: str) -> str:
+    """nbgitpuller's path and query, relative to a user's server."""
+    if app not in ("lab", "tree"):
+        raise ValueError(f"app should be 'lab' or 'tree', got {app!r}")
     query = urllib.parse.urlencode({
         "repo": repo, "branch": branch, "targetpath": PULLED_FOLDER,
         "urlpath": f"{app}/tree/{PULLED_FOLDER}/{notebook}/{notebook}.ipynb"})
-    return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+    return f"git-pull?{query}"
 
 
 def main(argv: list[str]) -> int:
@@ -361,13 +377,17 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--branch", help="also commit the student copies to this branch")
     parser.add_argument("--link", metavar="HUB", help="print the nbgitpuller link of the "
                         "branch for the hub at this address, with --repo, and build nothing")
+    parser.add_argument("--binder", metavar="OWNER/NAME", help="print the mybinder.org link "
+                        "that pulls the branch into this repository's Binder environment, "
+                        "with --repo, and build nothing")
     parser.add_argument("--repo", help="the repository's address as the hub reaches it, e.g. "
                         "https://github.com/OWNER/onebyone")
     args = parser.parse_args(argv)
-    if args.link:
+    if args.link or args.binder:
         if not (args.repo and args.branch):
-            parser.error("--link needs --repo and --branch")
-        print(nbgitpuller_link(args.link, args.repo, args.branch))
+            parser.error("--link and --binder need --repo and --branch")
+        print(nbgitpuller_link(args.link, args.repo, args.branch) if args.link
+              else binder_link(args.binder, args.repo, args.branch))
         return 0
     dest = build(args.dir)
     print(f"The course directory is {dest}: source/ holds the instructor's notebooks, "
