@@ -93,8 +93,9 @@ class Hub:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as error:
-            raise AssertionError(f"{method} {url} answered {error.code}: "
-                                 f"{error.read().decode(errors='replace')[:500]}") from None
+            with error:  # its response holds a socket
+                said = error.read().decode(errors="replace")[:500]
+            raise AssertionError(f"{method} {url} answered {error.code}: {said}") from None
 
     def api(self, method: str, path: str, body: dict | None = None) -> object:
         answer = self.request(method, f"{self.url}/hub/api{path}", body=body)
@@ -195,7 +196,8 @@ async def _run_cells(server: str, token: str, path: str, sources: list[str],
     body = json.dumps({"path": path, "type": "notebook", "kernel": {"name": "python3"}})
     request = urllib.request.Request(f"{server}/api/sessions", data=body.encode(),
                                      method="POST", headers=headers)
-    session = json.loads(urllib.request.urlopen(request, timeout=60).read())
+    with urllib.request.urlopen(request, timeout=60) as response:  # closed: no stray socket
+        session = json.loads(response.read())
     kernel = session["kernel"]["id"]
     socket_url = server.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels"
     connection = await websocket_connect(HTTPRequest(socket_url, headers=headers))
@@ -229,5 +231,6 @@ async def _run_cells(server: str, token: str, path: str, sources: list[str],
     if shut_down:
         delete = urllib.request.Request(f"{server}/api/sessions/{session['id']}",
                                         method="DELETE", headers=headers)
-        urllib.request.urlopen(delete, timeout=60).read()
+        with urllib.request.urlopen(delete, timeout=60) as response:
+            response.read()
     return outputs
