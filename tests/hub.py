@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import gc
 import json
 import os
 import secrets
@@ -22,6 +23,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -162,6 +164,15 @@ def running_hub(folder: Path, students: list[str]) -> Iterator[Hub]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+        _collect_stray_sockets()
+
+
+def _collect_stray_sockets() -> None:
+    """Collect here the sockets that the HTTP and websocket clients let go of, so that
+    their ResourceWarning does not surface later, in whichever test the collector runs."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 def _json_part(frame: str | bytes) -> str | bytes:
