@@ -27,7 +27,7 @@ from PIL import Image
 
 from feedback import assert_right, assert_wrong
 from gradients import central_difference
-from onebyone import data, exercises, ops, viz, widgets
+from onebyone import controls, data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
 from test_dense_and_nin import notebook
 from test_notebooks import volume_diagrams
@@ -836,7 +836,7 @@ class TestColourMixerExplorer:
         assert isinstance(mixer, ipywidgets.VBox)
         assert set(mixer.controls) == set(IDENTITY)
         for name, control in mixer.controls.items():
-            assert isinstance(control, ipywidgets.FloatSlider)
+            assert isinstance(control, controls.FloatSlider)
             assert control.value == IDENTITY[name]
             assert (control.min, control.max) == (-1.0, 1.0)
             assert control.description == name.replace("_to_", " → ").upper()

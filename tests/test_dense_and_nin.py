@@ -23,7 +23,7 @@ from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 
 from feedback import assert_right, assert_wrong
-from onebyone import cost, data, exercises, ops, viz, widgets
+from onebyone import controls, cost, data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -446,7 +446,7 @@ class TestMatmulExplorer:
         assert isinstance(explorer, ipywidgets.VBox)
         assert list(explorer.controls) == ["n_H", "n_W", "n_C", "n_F"]
         for control in explorer.controls.values():
-            assert isinstance(control, ipywidgets.IntSlider)
+            assert isinstance(control, controls.IntSlider)
             assert control.continuous_update is False
             assert control.min == 1
         assert bytes(explorer.image.value).startswith(PNG_SIGNATURE)

@@ -13,7 +13,8 @@ import onebyone
 from onebyone import _environment
 
 # what the course needs (requirements.txt), listed here independently of onebyone
-COURSE_PACKAGES = ["numpy", "matplotlib", "ipywidgets", "jupyterlab_widgets", "jupyterlab"]
+COURSE_PACKAGES = ["numpy", "matplotlib", "ipywidgets", "jupyterlab_widgets", "anywidget",
+                   "jupyterlab"]
 
 
 # -- check_environment ----------------------------------------------------------------
@@ -29,6 +30,18 @@ def test_prints_python_and_every_package_version(capsys):
 def test_returns_true_in_this_environment(capsys):
     assert onebyone.check_environment() is True
     assert "WARNING" not in capsys.readouterr().out
+
+
+def test_anywidgets_front_end_is_found_here_and_missing_one_is_reported(capsys, monkeypatch):
+    assert _environment.lab_extension_found("anywidget")
+    assert not _environment.lab_extension_found("no-such-extension")
+    onebyone.check_environment()
+    assert "anywidget's front end in JupyterLab: found" in capsys.readouterr().out
+    monkeypatch.setattr(_environment, "lab_extension_found", lambda name: False)
+    assert onebyone.check_environment() is False
+    out = capsys.readouterr().out
+    assert "anywidget's front end in JupyterLab: NOT FOUND" in out
+    assert "WARNING: anywidget's front end is missing from JupyterLab" in out
 
 
 def test_missing_package_is_reported(capsys, monkeypatch):

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from feedback import assert_right, assert_wrong
-from onebyone import cost, data, exercises, ops, viz, widgets
+from onebyone import controls, cost, data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
 from test_dense_and_nin import notebook
 
@@ -626,7 +626,7 @@ class TestShrinkingChannelsExplorer:
         explorer = widgets.shrinking_channels_explorer()
         assert isinstance(explorer, ipywidgets.VBox)
         assert set(explorer.controls) == {"n_C", "n_F"}
-        assert all(isinstance(c, ipywidgets.IntSlider) for c in explorer.controls.values())
+        assert all(isinstance(c, controls.IntSlider) for c in explorer.controls.values())
         assert (explorer.controls["n_C"].value, explorer.controls["n_F"].value) == (192, 32)
         assert explorer.controls["n_C"].max == explorer.controls["n_F"].max == 192
         assert explorer.result.params == 6_176

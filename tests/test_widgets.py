@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from onebyone import data, viz, widgets
+from onebyone import controls, data, viz, widgets
 from test_volume_figures import face_numbers
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -198,7 +198,7 @@ class TestSingleChannelExplorer:
         assert set(single.controls) == {"w", "b"}
         inside = descendants(single)
         for control in single.controls.values():
-            assert isinstance(control, ipywidgets.FloatSlider)
+            assert isinstance(control, controls.FloatSlider)
             assert control in inside
         assert single.text in inside
         assert single.image in inside
@@ -265,7 +265,7 @@ class TestMultiChannelExplorer:
         assert set(multi.controls) == {"n_C", "n_F", "i", "j"}
         inside = descendants(multi)
         for control in multi.controls.values():
-            assert isinstance(control, ipywidgets.IntSlider)
+            assert isinstance(control, controls.IntSlider)
             assert control in inside
         assert multi.text in inside
         assert multi.image in inside

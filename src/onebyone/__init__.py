@@ -15,6 +15,8 @@ cost       conv_params, conv_multiplies, dense_params, bottleneck_cost,
 nin        a Network in Network trained in numpy: digit_net, count_params, train, accuracy
            (imports threadpoolctl: loaded on first use)
 viz        plots returning matplotlib Figures
+controls   the course's labelled slider (IntSlider, FloatSlider, SelectionSlider) and the
+           Stepper, written with anywidget (loaded on first use)
 widgets    interactive explorers and quizzes (imports ipywidgets: loaded on first use)
 exercises  instant checks for the exercises, and quiz questions
 timing     medians of timings, printed so that nbval can mask them
@@ -29,18 +31,18 @@ from onebyone import cost, data, ops, timing
 from onebyone._environment import check_environment
 
 if TYPE_CHECKING:
-    from onebyone import exercises, nin, viz, widgets
+    from onebyone import controls, exercises, nin, viz, widgets
 
-__all__ = ["check_environment", "cost", "data", "exercises", "nin", "ops", "timing", "viz",
-           "widgets"]
+__all__ = ["check_environment", "controls", "cost", "data", "exercises", "nin", "ops",
+           "timing", "viz", "widgets"]
 __version__ = "0.1.0"
 
-_LAZY = {"viz", "widgets", "exercises", "nin"}
+_LAZY = {"viz", "controls", "widgets", "exercises", "nin"}
 
 
 def __getattr__(name: str) -> object:
-    # viz, widgets and nin pull in matplotlib, ipywidgets and threadpoolctl: load them
-    # only when used
+    # viz, controls, widgets and nin pull in matplotlib, ipywidgets, anywidget and
+    # threadpoolctl: load them only when used
     if name in _LAZY:
         return importlib.import_module(f"onebyone.{name}")
     raise AttributeError(f"module 'onebyone' has no attribute {name!r}")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import platform
 from importlib import metadata
+from pathlib import Path
 
-PACKAGES = ("numpy", "matplotlib", "ipywidgets", "jupyterlab_widgets", "jupyterlab")
+PACKAGES = ("numpy", "matplotlib", "ipywidgets", "jupyterlab_widgets", "anywidget",
+            "jupyterlab")
 
 # ipywidgets (the kernel side) only talks to the front end of its own generation
 WIDGET_FRONT_END = {"7": "1", "8": "3"}
@@ -33,6 +35,17 @@ def widget_mismatch(ipywidgets: str | None, jupyterlab_widgets: str | None) -> s
     return None
 
 
+def lab_extension_found(name: str) -> bool:
+    """Whether JupyterLab would load the front end ``name`` (a prebuilt extension, which
+    a package such as anywidget installs with its wheel)."""
+    try:
+        from jupyter_core.paths import jupyter_path
+    except ImportError:  # no Jupyter at all
+        return False
+    return any((Path(folder) / name / "package.json").is_file()
+               for folder in jupyter_path("labextensions"))
+
+
 def check_environment() -> bool:
     """Print the versions the course runs on; warn when widgets cannot display.
 
@@ -43,6 +56,12 @@ def check_environment() -> bool:
     for name, version in versions.items():
         print(f"{name} {version or 'NOT INSTALLED'}")
     problem = widget_mismatch(versions["ipywidgets"], versions["jupyterlab_widgets"])
+    if versions["anywidget"] is not None:
+        found = lab_extension_found("anywidget")
+        print(f"anywidget's front end in JupyterLab: {'found' if found else 'NOT FOUND'}")
+        if not found and problem is None:
+            problem = ("anywidget's front end is missing from JupyterLab: the course's "
+                       "sliders will not display. Install the course's requirements.txt.")
     missing = [name for name, version in versions.items() if version is None]
     if problem:
         print(f"WARNING: {problem}")

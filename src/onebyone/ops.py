@@ -212,9 +212,14 @@ def _conv2d_output_size(x: np.ndarray, f: int, stride: int, pad: int) -> tuple[i
 def _padded_batch(x: np.ndarray, dtype: np.dtype, pad: int) -> np.ndarray:
     """``x`` as a batch ``(m, n_H, n_W, n_C)`` in ``dtype``, with ``pad`` zeros around."""
     batch = (x if x.ndim == 4 else x[np.newaxis]).astype(dtype, copy=False)
-    if pad:
-        batch = np.pad(batch, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
-    return batch
+    if not pad:
+        return batch
+    m, n_H, n_W, n_C = batch.shape
+    # zeros, then x inside: np.pad gives the same array, with ten times the overhead on
+    # the small batches of training (09)
+    padded = np.zeros((m, n_H + 2 * pad, n_W + 2 * pad, n_C), dtype=dtype)
+    padded[:, pad:pad + n_H, pad:pad + n_W, :] = batch
+    return padded
 
 
 def _offset(di: int, dj: int, n_H_out: int, n_W_out: int, stride: int) -> tuple[slice, ...]:

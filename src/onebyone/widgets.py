@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from onebyone import _validate as v
 from onebyone import cost, data, ops, viz
+from onebyone.controls import FloatSlider, IntSlider, SelectionSlider, Stepper
 from onebyone.exercises import Feedback, Question, check_question, grade
 
 
@@ -105,90 +106,6 @@ def _largest_setting(name: str, value: object, limit: int) -> int:
     if value > limit:
         raise ValueError(f"{name} must be at most {limit}, got {value}")
     return value
-
-
-def _slider(kind: type, description: str, value: float, lo: float, hi: float,
-            step: float = 1) -> widgets.ValueWidget:
-    return kind(value=value, min=lo, max=hi, step=step, description=description,
-                continuous_update=False, style={"description_width": "initial"})
-
-
-class Stepper(widgets.HBox):
-    """A position to play, pause and step through: a ``Play`` button, back and next
-    buttons and a slider, all showing one ``value`` from 0 to ``count``.
-
-    Play and the slider are linked in the browser (``jslink``), so playing moves the
-    slider without a round trip through the kernel; the kernel sees the slider's value,
-    and the buttons move it. Every control is keyboard operable: Tab to a button and
-    press Enter or Space, or to the slider's handle and press the arrow keys. A frame
-    never queues behind stale ones: ipywidgets sends a widget's state to the kernel only
-    when the kernel has processed the previous message, and then its latest state, so
-    playing or dragging faster than the kernel draws skips to the newest position.
-
-    Parameters
-    ----------
-    description : str
-        The slider's label, e.g. ``"pixels done"``.
-    count : int
-        The largest value (the number of steps); the value runs from 0 to ``count``.
-    value : int
-        Where it starts.
-    play_step : int
-        How far Play moves per frame (the buttons move by 1), e.g. a row of pixels.
-    interval : int
-        Milliseconds between Play's frames.
-    """
-
-    value = traitlets.Int(0)
-
-    def __init__(self, description: str, count: int, value: int = 0, *, play_step: int = 1,
-                 interval: int = 150) -> None:  # 150 ms: 6.7 frames a second
-        count, play_step = v.integer("count", count), v.integer("play_step", play_step)
-        value = v.integer("value", value, minimum=0)
-        self.play = widgets.Play(value=value, min=0, max=count, step=play_step,
-                                 interval=v.integer("interval", interval),
-                                 show_repeat=False, description="play",
-                                 tooltip=f"play: {play_step} step{'s' if play_step > 1 else ''}"
-                                         f" per frame")
-        self.slider = widgets.IntSlider(value=value, min=0, max=count, step=1,
-                                        description=description, continuous_update=True,
-                                        style={"description_width": "initial"})
-        self.back = widgets.Button(description="◀ back", tooltip="one step back",
-                                   layout=widgets.Layout(width="auto"))
-        self.next = widgets.Button(description="next ▶", tooltip="one step on",
-                                   layout=widgets.Layout(width="auto"))
-        self.link = widgets.jslink((self.play, "value"), (self.slider, "value"))
-        super().__init__([self.play, self.back, self.next, self.slider],
-                         layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.add_class("onebyone-stepper")
-        self.value = value
-        traitlets.link((self.slider, "value"), (self, "value"))
-        self.back.on_click(lambda _: self._move(-1))
-        self.next.on_click(lambda _: self._move(+1))
-
-    @property
-    def description(self) -> str:
-        """The slider's label, which names the whole stepper."""
-        return self.slider.description
-
-    @property
-    def min(self) -> int:
-        return self.slider.min
-
-    @property
-    def max(self) -> int:
-        return self.slider.max
-
-    @property
-    def step(self) -> int:
-        return self.slider.step
-
-    def set_count(self, count: int) -> None:
-        """Let the value run to ``count``; a value beyond it moves back to ``count``."""
-        self.play.max = self.slider.max = count
-
-    def _move(self, by: int) -> None:
-        self.slider.value = min(max(self.slider.value + by, 0), self.slider.max)
 
 
 # -- the explorers' volumes and filters: drawn once at their largest, then sliced -----
@@ -290,8 +207,8 @@ def _draw_single_channel(r: SingleChannelResult) -> Figure:
 def single_channel_explorer() -> Explorer:
     """Sliders for the filter value ``w`` and bias ``b`` on the lecture's 6x6 matrix."""
     return Explorer(
-        {"w": _slider(widgets.FloatSlider, "filter value w", 2.0, -3.0, 3.0, 0.5),
-         "b": _slider(widgets.FloatSlider, "bias b", 0.0, -10.0, 10.0, 0.5)},
+        {"w": FloatSlider("filter value w", 2.0, -3.0, 3.0, 0.5),
+         "b": FloatSlider("bias b", 0.0, -10.0, 10.0, 0.5)},
         compute=single_channel_result,
         draw=_draw_single_channel,
         describe=lambda r: (f"first row: <code>{r.image[0].tolist()}</code> → "
@@ -372,10 +289,10 @@ def multi_channel_explorer(x: np.ndarray | None = None, w: np.ndarray | None = N
     (n_H, n_W, n_C), n_F = x.shape, w.shape[1]
     top_C, top_F = min(max_channels, n_C), min(max_channels, n_F)
     return Explorer(
-        {"n_C": _slider(widgets.IntSlider, "channels n_C", min(32, top_C), 1, top_C),
-         "n_F": _slider(widgets.IntSlider, "filters n_F", min(8, top_F), 1, top_F),
-         "i": _slider(widgets.IntSlider, "row i", min(3, n_H - 1), 0, n_H - 1),
-         "j": _slider(widgets.IntSlider, "column j", min(4, n_W - 1), 0, n_W - 1)},
+        {"n_C": IntSlider("channels n_C", min(32, top_C), 1, top_C),
+         "n_F": IntSlider("filters n_F", min(8, top_F), 1, top_F),
+         "i": IntSlider("row i", min(3, n_H - 1), 0, n_H - 1),
+         "j": IntSlider("column j", min(4, n_W - 1), 0, n_W - 1)},
         compute=lambda i, j, **sizes: _multi_channel(x, w, i, j, **sizes),
         draw=lambda r: viz.fiber(r.x, r.w[:, 0], r.i, r.j),
         describe=_describe_multi_channel,
@@ -547,7 +464,7 @@ def multi_channel_stepper(x: np.ndarray | None = None, w: np.ndarray | None = No
                                                  n_C=32, n_F=8))
     n_F = _largest_setting("n_F", n_F, w.shape[1])
     pixels = x.shape[0] * x.shape[1]
-    filters = _slider(widgets.IntSlider, "filters n_F", n_F, 1, w.shape[1])
+    filters = IntSlider("filters n_F", n_F, 1, w.shape[1])
     position = Stepper("steps done", n_F * pixels, value=1)
     # before the explorer's own observer, so that it never sees a position past the end
     filters.observe(lambda change: position.set_count(change["new"] * pixels), names="value")
@@ -692,10 +609,10 @@ def matmul_explorer() -> Explorer:
     """Sliders for the sizes ``n_H``, ``n_W``, ``n_C``, ``n_F`` of the reshape figure."""
     largest = MATMUL_LARGEST
     return Explorer(
-        {"n_H": _slider(widgets.IntSlider, "height n_H", 4, 1, largest["n_H"]),
-         "n_W": _slider(widgets.IntSlider, "width n_W", 4, 1, largest["n_W"]),
-         "n_C": _slider(widgets.IntSlider, "channels n_C", 3, 1, largest["n_C"]),
-         "n_F": _slider(widgets.IntSlider, "filters n_F", 2, 1, largest["n_F"])},
+        {"n_H": IntSlider("height n_H", 4, 1, largest["n_H"]),
+         "n_W": IntSlider("width n_W", 4, 1, largest["n_W"]),
+         "n_C": IntSlider("channels n_C", 3, 1, largest["n_C"]),
+         "n_F": IntSlider("filters n_F", 2, 1, largest["n_F"])},
         compute=matmul_result,
         draw=lambda r: viz.conv1x1_as_matmul(r.x, r.w, pixel=r.pixel),
         describe=_describe_matmul,
@@ -798,8 +715,8 @@ def shrinking_channels_explorer(x: np.ndarray | None = None, w: np.ndarray | Non
                                            _shrinking_filters()))
     top_C, top_F = min(max_channels, x.shape[2]), min(max_channels, w.shape[1])
     return Explorer(
-        {"n_C": _slider(widgets.IntSlider, "channels n_C", min(192, top_C), 1, top_C),
-         "n_F": _slider(widgets.IntSlider, "filters n_F", min(32, top_F), 1, top_F)},
+        {"n_C": IntSlider("channels n_C", min(192, top_C), 1, top_C),
+         "n_F": IntSlider("filters n_F", min(32, top_F), 1, top_F)},
         compute=lambda **sizes: _shrinking_channels(x, w, **sizes),
         draw=_draw_shrinking_channels,
         describe=_describe_shrinking_channels,
@@ -843,12 +760,12 @@ def cost_calculator_explorer() -> Explorer:
     """Sliders for a layer's sizes and its bottleneck width ``n_B``; bar charts of the
     multiplications and parameters, direct and behind the bottleneck."""
     return Explorer(
-        {"n_H": _slider(widgets.IntSlider, "height n_H", 28, 1, 112),
-         "n_W": _slider(widgets.IntSlider, "width n_W", 28, 1, 112),
-         "n_C": _slider(widgets.IntSlider, "channels n_C", 192, 1, 1024),
-         "f": _slider(widgets.IntSlider, "filter size f", 5, 1, 7, 2),
-         "n_F": _slider(widgets.IntSlider, "filters n_F", 32, 1, 1024),
-         "n_B": _slider(widgets.IntSlider, "bottleneck n_B", 16, 1, 1024)},
+        {"n_H": IntSlider("height n_H", 28, 1, 112),
+         "n_W": IntSlider("width n_W", 28, 1, 112),
+         "n_C": IntSlider("channels n_C", 192, 1, 1024),
+         "f": IntSlider("filter size f", 5, 1, 7, 2),
+         "n_F": IntSlider("filters n_F", 32, 1, 1024),
+         "n_B": IntSlider("bottleneck n_B", 16, 1, 1024)},
         compute=bottleneck_result,
         draw=lambda r: viz.cost_bars(r.cost),
         describe=_describe_bottleneck,
@@ -924,8 +841,8 @@ def colour_mixer_explorer(max_size: int = 160) -> Explorer:
     controls = {}
     for c_out in MIXER_CHANNELS:
         for c_in in MIXER_CHANNELS:
-            slider = _slider(widgets.FloatSlider, f"{c_in.upper()} → {c_out.upper()}",
-                             1.0 if c_in == c_out else 0.0, -1.0, 1.0, 0.05)
+            slider = FloatSlider(f"{c_in.upper()} → {c_out.upper()}",
+                                 1.0 if c_in == c_out else 0.0, -1.0, 1.0, 0.05)
             slider.layout.width = "300px"  # three to a row: one row per output colour
             controls[f"{c_in}_to_{c_out}"] = slider
     return Explorer(
@@ -1024,16 +941,14 @@ def _describe_block(r: BlockResult) -> str:
 def block_explorer() -> Explorer:
     """Pick a block of ``BLOCKS`` and its sizes: its diagram, and its parameters and
     multiplications layer by layer (:func:`block_result`)."""
-    choose = functools.partial(widgets.SelectionSlider, continuous_update=False,
-                               style={"description_width": "initial"})
     return Explorer(
         {"block": widgets.RadioButtons(options=BLOCKS, value=BLOCKS[0], description="block"),
-         "size": _slider(widgets.IntSlider, "size (n_H = n_W, or tokens)", 28, 1, 56),
-         "channels": _slider(widgets.IntSlider, "channels (or d_model)", 256, 64, 1024, 64),
-         "r": choose(options=[2, 4, 8, 16, 32, 64], value=16, description="SE reduction r"),
-         "t": _slider(widgets.IntSlider, "expansion t", 6, 1, 8),
-         "g": choose(options=[1, 2, 4, 8, 16], value=4, description="ShuffleNet groups g"),
-         "d_ff_ratio": _slider(widgets.IntSlider, "FFN d_ff / d_model", 4, 1, 8)},
+         "size": IntSlider("size (n_H = n_W, or tokens)", 28, 1, 56),
+         "channels": IntSlider("channels (or d_model)", 256, 64, 1024, 64),
+         "r": SelectionSlider("SE reduction r", [2, 4, 8, 16, 32, 64], 16),
+         "t": IntSlider("expansion t", 6, 1, 8),
+         "g": SelectionSlider("ShuffleNet groups g", [1, 2, 4, 8, 16], 4),
+         "d_ff_ratio": IntSlider("FFN d_ff / d_model", 4, 1, 8)},
         compute=block_result,
         draw=lambda r: viz.volume_diagram(r.shapes, r.operators, captions=r.captions),
         describe=_describe_block,

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_jupyterlab import KERNEL_READY, TIMEOUT_MS, _expect_change, _slider_at
+from test_jupyterlab import KERNEL_READY, SLIDER, TIMEOUT_MS, _expect_change, _slider_at, _valuenow
 
 import classroom  # tools/classroom.py
 from hub import PASSWORD, running_hub
@@ -45,14 +45,13 @@ def test_a_student_logs_in_pulls_the_course_and_moves_a_slider(tmp_path, chromiu
             # the first explorer (Run All stops at the first exercise's test cell, as
             # handed out: the explorers come before it)
             cell = page.locator(".jp-CodeCell").filter(
-                has=page.locator(".widget-slider")).first
+                has=page.locator(SLIDER)).first
             cell.wait_for(timeout=TIMEOUT_MS)
             page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
-            handle = cell.locator(".noUi-handle").first
+            handle = cell.locator(SLIDER).first
             handle.scroll_into_view_if_needed()
-            now = float(handle.get_attribute("aria-valuenow"))
-            key = "ArrowLeft" if now >= float(handle.get_attribute("aria-valuemax")) \
-                else "ArrowRight"
+            now = _valuenow(handle)
+            key = "ArrowLeft" if now >= float(handle.get_attribute("max")) else "ArrowRight"
 
             def press() -> None:
                 handle.focus()

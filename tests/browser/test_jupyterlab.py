@@ -2,9 +2,9 @@
 
 Open the notebook, wait until its kernel is really connected, run all cells, check that
 every code cell ran without an error and every widget displayed; then operate every
-widget control (keyboard on slider handles, typing in slider readouts, clicking every
-option of a quiz) and check that the displayed output changed each time. A screenshot
-per notebook, and one per widget after it was operated, are saved in
+widget control (each slider with an arrow key, Home or End, and a click of the mouse on
+its track; every option of a quiz) and check that the displayed output changed each
+time. A screenshot per notebook, and one per widget after it was operated, are saved in
 ``tests/browser/screenshots/`` (git-ignored) for people to look at.
 
 Step-through widgets (a ``Stepper``: Play, back, next and a slider) are stepped with the
@@ -38,7 +38,8 @@ TIMEOUT_MS = 60_000
 RUN_ALL_TIMEOUT_MS = 180_000
 # every control a widget cell may contain must be operated below; anything else fails
 CONTROL = "input, select, button, textarea, [contenteditable='true'], [role='slider']"
-HANDLED = ".noUi-handle, .widget-readout, .widget-radio-box input, .onebyone-stepper button"
+SLIDER = ".onebyone-slider input[type=range]"  # the course's labelled slider (controls.js)
+HANDLED = f"{SLIDER}, .widget-radio-box input, .onebyone-stepper button"
 TIMINGS: dict[str, list[float]] = {"slider to picture (s)": [], "Play frames per second": []}
 
 KERNEL_READY = """() => {
@@ -75,7 +76,8 @@ def _wait_for(page, condition: str, arg: object, waited_for: str, seen, timeout:
 
 
 def _valuenow(handle) -> float:
-    return float(handle.get_attribute("aria-valuenow"))
+    """A range input's value (a selection slider's: the index of its option)."""
+    return float(handle.input_value())
 
 
 class Until(NamedTuple):
@@ -89,7 +91,7 @@ class Until(NamedTuple):
 
 def _slider_at(handle, comparison: str) -> Until:
     """The slider ``handle``'s value ``v`` satisfies ``comparison``, e.g. ``v === 3``."""
-    return Until(f"(h) => {{ const v = Number(h.getAttribute('aria-valuenow')); "
+    return Until(f"(h) => {{ const v = Number(h.value); "
                  f"return {comparison}; }}", handle.element_handle(),
                  f"the slider's value v with {comparison}", lambda: f"v = {_valuenow(handle):g}")
 
@@ -113,62 +115,41 @@ def _expect_change(page, output, action, what: str, until: Until | None = None) 
     return seconds
 
 
-def _shows_its_value(readout, value: float) -> bool:
-    try:
-        return float(readout.inner_text().strip()) == value
-    except ValueError:
-        return False
-
-
 def _operate_slider(page, output, handle, readout, label: str) -> int:
-    """Move a slider with the keyboard, then type a value in its readout (or, for a
-    selection slider, walk to its first or last option with the arrow keys)."""
-    low, high = float(handle.get_attribute("aria-valuemin")), \
-        float(handle.get_attribute("aria-valuemax"))
+    """Move a slider one step with an arrow key, to its far end with Home or End, then
+    with the mouse, a click on the middle of its track; after each, the readout and what
+    the slider announces (``aria-valuetext``) say its new value."""
+    low, high = float(handle.get_attribute("min")), float(handle.get_attribute("max"))
+
+    def says_its_value() -> None:
+        shown, announced = readout.inner_text().strip(), handle.get_attribute("aria-valuetext")
+        assert shown == announced, f"{label!r}: the readout {shown!r}, announced {announced!r}"
+        if not handle.evaluate("h => h.closest('.onebyone-selection')"):  # a number
+            assert float(shown) == _valuenow(handle), (label, shown, _valuenow(handle))
+
+    def move(key: str | None, comparison: str, what: str) -> float:
+        def act() -> None:
+            if key is None:  # the mouse: a click on the middle of the track
+                handle.click()
+            else:
+                handle.focus()
+                page.keyboard.press(key)
+        seconds = _expect_change(page, output, act, f"slider {label!r}, {what}",
+                                 _slider_at(handle, comparison))
+        says_its_value()
+        return seconds
+
     now = _valuenow(handle)
-    # read at rest, before any move: while a move is on its way the readout may lag
-    is_selection = not _shows_its_value(readout, now)
     key = "ArrowLeft" if now >= high else "ArrowRight"
-
-    def press() -> None:
-        handle.focus()
-        page.keyboard.press(key)
-
     TIMINGS["slider to picture (s)"].append(
-        _expect_change(page, output, press, f"slider {label!r}, key {key}",
-                       _slider_at(handle, f"v {'>' if key == 'ArrowRight' else '<'} {now}")))
+        move(key, f"v {'>' if key == 'ArrowRight' else '<'} {now}", f"key {key}"))
     now = _valuenow(handle)
-    target = low if now != low else high
-    if is_selection:
-        # a selection slider's handle holds the index of its option and its readout the
-        # option's label: walk to its first or last option with the arrow keys instead
-        # of typing, a redraw per option
-        toward = "ArrowLeft" if target == low else "ArrowRight"
-
-        def step() -> None:
-            handle.focus()
-            page.keyboard.press(toward)
-
-        moves = 0
-        while _valuenow(handle) != target and moves < high - low:
-            next_index = _valuenow(handle) + (-1 if toward == "ArrowLeft" else 1)
-            _expect_change(page, output, step, f"slider {label!r}, key {toward}",
-                           _slider_at(handle, f"v === {next_index}"))
-            moves += 1
-        assert _valuenow(handle) == target, label
-        return 1 + moves
-    text = str(int(target)) if target == int(target) else str(target)
-
-    def type_value() -> None:
-        readout.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type(text)
-        page.keyboard.press("Enter")
-
-    _expect_change(page, output, type_value, f"slider {label!r}, typing {text}",
-                   _slider_at(handle, f"v === {target}"))
-    assert _valuenow(handle) == target, label
-    return 2
+    end, far = ("Home", low) if now != low else ("End", high)
+    move(end, f"v === {far}", f"key {end}")
+    middle = handle.bounding_box()
+    TIMINGS["slider to picture (s)"].append(
+        move(None, f"v > {low} && v < {high}", f"a click at x = {middle['width'] / 2:.0f} px"))
+    return 3
 
 
 STEP = re.compile(r"step (\d+) of (\d+)")
@@ -190,7 +171,7 @@ def _step_shown(cell) -> tuple[int, int]:
 SHOWS_STEP = """([cell, handle, before, n]) => {
     const text = cell.querySelector('.widget-html');
     const image = cell.querySelector('.widget-image');
-    return Number(handle.getAttribute('aria-valuenow')) === n
+    return Number(handle.value) === n
         && new RegExp(`step ${n} of `).test(text ? text.innerText : '')
         && (before === null || (image && image.src !== before));
 }"""
@@ -200,14 +181,14 @@ def _operate_stepper(page, cell, stepper) -> int:
     """Step back and on with the mouse and the keyboard, then play, pause, and check
     that the picture settles on the slider's position. Each step waits for the position
     it expects: the slider there, the text describing that step, and a new picture."""
-    handle = stepper.locator(".noUi-handle")
+    handle = stepper.locator(SLIDER)
     image = cell.locator(".widget-image").first
 
     def position() -> int:
         return int(_valuenow(handle))
 
     def seen() -> str:
-        return (f"the slider at {handle.get_attribute('aria-valuenow')}, the text "
+        return (f"the slider at {handle.input_value()}, the text "
                 f"{cell.locator('.widget-html').first.inner_text()!r}")
 
     def shows_step(n: int, what: str, new_picture_after: str | None = None) -> None:
@@ -218,7 +199,7 @@ def _operate_stepper(page, cell, stepper) -> int:
         _wait_for(page, KERNEL_READY, None, f"{what}: the kernel idle",
                   lambda: "it busy or disconnected", TIMEOUT_MS)
         step, steps = _step_shown(cell)
-        assert (step, steps) == (position(), int(float(handle.get_attribute("aria-valuemax"))))
+        assert (step, steps) == (position(), int(handle.get_attribute("max")))
 
     def do(action, by: int, what: str) -> None:
         start, before = position(), image.get_attribute("src")
@@ -290,14 +271,13 @@ def _operate_radio_buttons(page, output, group) -> int:
 def _operate_widgets(page, cell) -> int:
     """Operate every control of one widget cell; return how many actions were checked."""
     output = cell.locator(".jp-Cell-outputArea")
-    sliders = cell.locator(".widget-slider")
+    sliders = cell.locator(".onebyone-slider")
     actions = 0
     for k in range(sliders.count()):
         slider = sliders.nth(k)
         slider.scroll_into_view_if_needed()
-        actions += _operate_slider(page, output, slider.locator(".noUi-handle"),
-                                   slider.locator(".widget-readout"),
-                                   slider.locator(".widget-label").inner_text())
+        actions += _operate_slider(page, output, slider.locator("input"),
+                                   slider.locator("output"), slider.locator("label").inner_text())
     steppers = cell.locator(".onebyone-stepper")
     for k in range(steppers.count()):
         steppers.nth(k).scroll_into_view_if_needed()
@@ -315,11 +295,6 @@ def _operate_widgets(page, cell) -> int:
 
 WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IPYWIDGETS_OWN = {
-    # the slider handle that ipywidgets renders (noUiSlider) has role="slider" but no
-    # name: the slider's description is a separate element the handle does not refer
-    # to, and no ipywidgets option (description, tooltip, style, layout) reaches the
-    # handle. Keyboard use is not affected (arrows move it; the readout can be typed in).
-    "aria-input-field-name": ".noUi-handle",
     # Play's buttons are icons without text; its tooltip is set on the box around them.
     # The Stepper's ◀ back and next ▶ buttons, which have text, do what Play does a step
     # at a time.
