@@ -133,14 +133,38 @@ class SelectionSlider(_Slider):
         self.index = self.options.index(change["new"])
 
 
+class Play(anywidget.AnyWidget):
+    """Play and pause, with a speed to choose: a button named by what it does next
+    ("play" or "pause") and a labelled choice of speed (slow, medium, fast: 2, 5 and 10
+    steps a second). Playing moves ``value`` by ``step`` per tick, in the browser, and
+    stops at ``max``; played from the end, it starts again at ``min``. Where the system
+    asks for reduced motion, the speed starts at slow."""
+
+    _esm = HERE / "controls.js"
+    _css = HERE / "controls.css"
+    kind = traitlets.Unicode("play").tag(sync=True)
+    value = traitlets.Int(0).tag(sync=True)
+    min = traitlets.Int(0).tag(sync=True)
+    max = traitlets.Int(100).tag(sync=True)
+    step = traitlets.Int(1).tag(sync=True)
+    interval = traitlets.Int(200).tag(sync=True)
+    """milliseconds between steps: the speed shown first is the one nearest to it"""
+
+    def __init__(self, value: int, max: int, step: int = 1,
+                 interval: int = 200) -> None:
+        super().__init__(value=v.integer("value", value, minimum=0), max=v.integer("max", max),
+                         step=v.integer("step", step), interval=v.integer("interval", interval))
+
+
 class Stepper(widgets.HBox):
-    """A position to play, pause and step through: a ``Play`` button, back and next
-    buttons and a slider, all showing one ``value`` from 0 to ``count``.
+    """A position to play, pause and step through: :class:`Play` (with its speed), back
+    and next buttons and a slider, all showing one ``value`` from 0 to ``count``.
 
     Play and the slider are linked in the browser (``jslink``), so playing moves the
     slider without a round trip through the kernel; the kernel sees the slider's value,
     and the buttons move it. Every control is keyboard operable: Tab to a button and
-    press Enter or Space, or to the slider and press the arrow keys. A frame never queues
+    press Enter or Space, to the speed and choose with the arrow keys, or to the slider
+    and press the arrow keys. A frame never queues
     behind stale ones: a widget's front end sends its state to the kernel only when the
     kernel has processed the previous message, and then its latest state, so playing or
     dragging faster than the kernel draws skips to the newest position.
@@ -156,22 +180,18 @@ class Stepper(widgets.HBox):
     play_step : int
         How far Play moves per frame (the buttons move by 1), e.g. a row of pixels.
     interval : int
-        Milliseconds between Play's frames.
+        Milliseconds between Play's frames, at first (the learner chooses the speed).
     """
 
     value = traitlets.Int(0)
 
     def __init__(self, description: str, count: int, value: int = 0, *, play_step: int = 1,
-                 interval: int = 150) -> None:  # 150 ms: 6.7 frames a second
+                 interval: int = 200) -> None:  # 200 ms: 5 frames a second
         count, play_step = v.integer("count", count), v.integer("play_step", play_step)
         value = v.integer("value", value, minimum=0)
         if value > count:
             raise ValueError(f"value must be from 0 to count={count}, got {value}")
-        self.play = widgets.Play(value=value, min=0, max=count, step=play_step,
-                                 interval=v.integer("interval", interval),
-                                 show_repeat=False, description="play",
-                                 tooltip=f"play: {play_step} step{'s' if play_step > 1 else ''}"
-                                         f" per frame")
+        self.play = Play(value, count, play_step, interval)
         self.slider = IntSlider(description, value, 0, count, continuous_update=True)
         self.back = widgets.Button(description="◀ back", tooltip="one step back",
                                    layout=widgets.Layout(width="auto"))
