@@ -57,6 +57,14 @@ ALL_EXECUTED = """(expected) => {
         .some(p => p.textContent.includes('*'));
     return cells.length === expected && cells.every(c => ran(c) && !busy(c));
 }"""
+# what the code cells in the page show, for a wait on ALL_EXECUTED that fails
+CELLS_SEEN = """() => {
+    const cells = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')];
+    const prompt = c => [...c.querySelectorAll('.jp-InputPrompt, .jp-OutputPrompt')]
+        .map(p => p.textContent.trim()).join(' ');
+    return `${cells.length} code cells in the page, prompts: `
+        + cells.map((c, k) => `${k + 1}:${prompt(c) || '(none)'}`).join(', ');
+}"""
 CHANGED = "([element, before]) => element.innerHTML !== before"
 
 
@@ -340,8 +348,9 @@ def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
         page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        page.wait_for_function(ALL_EXECUTED, arg=_code_cell_count(path),
-                               timeout=RUN_ALL_TIMEOUT_MS)
+        _wait_for(page, ALL_EXECUTED, _code_cell_count(path),
+                  f"Run All: the {_code_cell_count(path)} code cells run, none busy",
+                  lambda: page.evaluate(CELLS_SEEN), RUN_ALL_TIMEOUT_MS)
         page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
 
         notebook = page.locator(".jp-NotebookPanel .jp-Notebook")
