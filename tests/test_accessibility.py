@@ -108,7 +108,7 @@ def test_no_explorers_or_steppers_picture_has_a_dump_for_its_text(name):
     (img,) = IMG.findall(still)
     assert not dump_in(html.unescape(ALT.search(img).group(1)))
     for setting in _settings(explorer):
-        alt = explorer.image.tooltip
+        alt = explorer.alt
         assert alt == explorer.figure.alt, setting
         assert len(alt) >= 40, f"{name} at {setting}: {alt!r}"
         assert not (fault := dump_in(alt)), f"{name} at {setting}: the alt {fault}: {alt!r}"
@@ -183,9 +183,9 @@ def test_the_volume_diagram_reads_the_lectures_picture_in_words():
 
 def test_an_explorers_picture_carries_its_text_alternative():
     explorer = widgets.single_channel_explorer()
-    assert explorer.image.tooltip == explorer.figure.alt != ""
+    assert explorer.alt == explorer.figure.alt != ""
     explorer.controls["w"].value = 3.0
-    assert explorer.image.tooltip == explorer.figure.alt and "18" in explorer.figure.alt
+    assert explorer.alt == explorer.figure.alt and "18" in explorer.figure.alt
 
 
 def test_quiz_feedback_is_in_words_and_the_themes_colour():

@@ -849,7 +849,7 @@ class TestColourMixerExplorer:
                 if control.value == value:
                     continue  # the identity's 1s are the maximum: no move, no redraw
                 old_figure, old_png = mixer.figure, bytes(mixer.image.value)
-                old_text = mixer.text.value
+                old_text = mixer.text
                 control.value = value
                 assert mixer.figure is not old_figure, f"{name}={value} did not redraw"
                 weights = {n: c.value for n, c in mixer.controls.items()}
@@ -857,17 +857,17 @@ class TestColourMixerExplorer:
                                            ops.conv1x1(mixer.result.image, mixer.result.w))
                 assert mixer.result.w[("rgb".index(name[0]), "rgb".index(name[-1]))] == value
                 assert mixer.result.w.sum() == pytest.approx(sum(weights.values()))
-                assert mixer.text.value != old_text, f"{name}={value}: same text"
+                assert mixer.text != old_text, f"{name}={value}: same text"
                 assert bytes(mixer.image.value) != old_png, f"{name}={value}: same picture"
                 assert bytes(mixer.image.value) == viz.to_png(mixer.figure)
 
     def test_text_shows_the_formula_and_the_clipping(self, mixer):
         mixer.controls["b_to_r"].value = 0.5
-        assert "out R = 1.00·R + 0.00·G + 0.50·B" in mixer.text.value
-        assert f"{100 * mixer.result.clipped:.1f}%" in mixer.text.value
+        assert "out R = 1.00·R + 0.00·G + 0.50·B" in mixer.text
+        assert f"{100 * mixer.result.clipped:.1f}%" in mixer.text
         assert mixer.result.clipped > 0
         mixer.controls["b_to_r"].value = 0.0
-        assert "0.0% of the output values" in mixer.text.value
+        assert "0.0% of the output values" in mixer.text
 
 
 # -- exercises ------------------------------------------------------------------------

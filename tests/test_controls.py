@@ -101,6 +101,59 @@ def test_the_front_end_is_a_labelled_native_range_input():
     assert ":focus-visible" in controls.HERE.joinpath("controls.css").read_text("utf-8")
 
 
-def test_a_stepper_refuses_a_start_beyond_its_count():
-    with pytest.raises(ValueError, match=re.escape("value must be from 0 to count=5, got 6")):
-        controls.Stepper("steps", 5, value=6)
+class Sent:
+    """What a control sends its front end (custom messages), and a message to it from
+    the browser, through the widget's own message handling."""
+
+    def __init__(self, control, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.control, self.messages = control, []
+        monkeypatch.setattr(control, "send", lambda content, buffers=None: self.messages.append(
+            content))
+
+    def from_browser(self, content: dict) -> dict:
+        self.control._handle_custom_msg(content, [])
+        return self.messages[-1]
+
+
+@pytest.mark.parametrize(("slider", "ahead", "prepared"), [
+    (controls.FloatSlider("w", 2.0, -3.0, 3.0, 0.1), 0.30000000000000004, [0.3]),  # snapped
+    (controls.FloatSlider("w", 2.0, -3.0, 3.0, 0.5), -3, [-3.0]),  # Home, sent as an int
+    (controls.IntSlider("n", 2, 1, 8), 8, [8]),
+    (controls.IntSlider("n", 2, 1, 8), 9, []),  # outside: nothing to draw
+    (controls.SelectionSlider("r", [2, 4, 8], 4), 2, [8]),  # an index: its option
+    (controls.SelectionSlider("r", [2, 4, 8], 4), 3, []),
+])
+def test_a_slider_prepares_the_values_the_browser_names_ahead(slider, ahead, prepared,
+                                                              monkeypatch):
+    got = []
+    slider.prepare = got.append
+    sent = Sent(slider, monkeypatch)
+    assert sent.from_browser({"ahead": ahead}) == {"ready": ahead}, "the browser names the next"
+    assert got == prepared
+    assert all(type(value) is type(slider.value) for value in got)
+
+
+def test_a_slider_told_again_names_its_values_ahead_again(monkeypatch):
+    slider = controls.IntSlider("n", 2, 1, 8)
+    sent = Sent(slider, monkeypatch)
+    slider.again()
+    assert sent.messages == [{"again": True}]
+    slider.prepare = None  # nothing to prepare: it still answers, so the browser goes on
+    assert sent.from_browser({"ahead": 3}) == {"ready": 3}
+
+
+def test_an_explorer_draws_ahead_what_a_key_would_show_and_shows_it_without_drawing(
+        monkeypatch):
+    from onebyone import viz, widgets
+
+    explorer = widgets.single_channel_explorer()
+    w, b = explorer.controls["w"], explorer.controls["b"]
+    Sent(w, monkeypatch).from_browser({"ahead": w.value + w.step})
+    told_b = Sent(b, monkeypatch)
+    draws = []
+    draw = explorer._draw
+    monkeypatch.setattr(explorer, "_draw", lambda result: draws.append(1) or draw(result))
+    w.value += w.step
+    assert draws == [], "the picture drawn ahead is shown"
+    assert explorer.png == viz.to_png(explorer.figure)  # the figure, drawn when asked for
+    assert told_b.messages == [{"again": True}], "b's pictures ahead no longer hold"

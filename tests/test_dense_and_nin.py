@@ -454,8 +454,8 @@ class TestMatmulExplorer:
     def test_first_drawing_matches_the_notebook_example(self, explorer):
         assert explorer.result.x.shape == (4, 4, 3)
         assert explorer.result.w.shape == (3, 2)
-        assert "4·4 = 16 pixels × 3 channels" in explorer.text.value
-        assert "4×4×2" in explorer.text.value
+        assert "4·4 = 16 pixels × 3 channels" in explorer.text
+        assert "4×4×2" in explorer.text
         find_mesh(explorer.figure, explorer.result.x.reshape(-1, 3))
 
     @pytest.mark.parametrize("name", ["n_H", "n_W", "n_C", "n_F"])
@@ -463,7 +463,7 @@ class TestMatmulExplorer:
         control = explorer.controls[name]
         for value in (control.min, control.max, control.min):
             old_figure, old_png = explorer.figure, bytes(explorer.image.value)
-            old_text = explorer.text.value
+            old_text = explorer.text
             control.value = value
             sizes = {k: c.value for k, c in explorer.controls.items()}
             r = explorer.result
@@ -472,7 +472,7 @@ class TestMatmulExplorer:
             np.testing.assert_allclose(r.output, conv1x1_by_pixels(r.x, r.w), atol=1e-12)
             assert explorer.figure is not old_figure
             assert bytes(explorer.image.value) != old_png
-            assert explorer.text.value != old_text
+            assert explorer.text != old_text
             assert bytes(explorer.image.value) == viz.to_png(explorer.figure)
             # the figure follows the result's pixel down to its row
             rows = r.x.shape[0] * r.x.shape[1]

@@ -275,4 +275,4 @@ def test_02_stepper_slides_the_notebooks_filters_to_the_worked_pixel(notebook_02
     stepper.controls["position"].value = int(step)
     assert stepper.result.pixel == (int(i), int(j)) and stepper.result.filter == 0
     assert stepper.result.z[0] == pytest.approx(float(z), abs=5e-4)
-    assert f"<b>{z}</b>" in stepper.text.value
+    assert f"<b>{z}</b>" in stepper.text

@@ -147,7 +147,7 @@ def test_the_block_explorer_draws_each_block_and_tells_its_layers():
     explorer = widgets.block_explorer()
     for block in widgets.BLOCKS:
         explorer.controls["block"].value = block
-        text = explorer.text.value
+        text = explorer.text
         assert f"{explorer.result.cost.params:,}</b> parameters" in text
         for layer in explorer.result.cost.layers:
             assert f">{layer.multiplies:,}</td>" in text and f">{layer.params:,}</td>" in text

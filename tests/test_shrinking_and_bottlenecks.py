@@ -630,7 +630,7 @@ class TestShrinkingChannelsExplorer:
         assert (explorer.controls["n_C"].value, explorer.controls["n_F"].value) == (192, 32)
         assert explorer.controls["n_C"].max == explorer.controls["n_F"].max == 192
         assert explorer.result.params == 6_176
-        assert "4,816,896" in explorer.text.value
+        assert "4,816,896" in explorer.text
         assert diagram_texts(explorer.figure, "caption") == [
             "input 28×28×192", "32 filters\n1×1×192", "output 28×28×32"]
         assert diagram_texts(explorer.figure, "depth") == ["192", "192", "32"]
@@ -639,7 +639,7 @@ class TestShrinkingChannelsExplorer:
     def test_every_move_recomputes_and_redraws(self, explorer):
         for name, value in _moves(explorer):
             old_figure, old_png = explorer.figure, bytes(explorer.image.value)
-            old_text = explorer.text.value
+            old_text = explorer.text
             explorer.controls[name].value = value
             n_C, n_F = explorer.controls["n_C"].value, explorer.controls["n_F"].value
             r = explorer.result
@@ -649,8 +649,8 @@ class TestShrinkingChannelsExplorer:
             np.testing.assert_allclose(r.output, relu_conv1x1(r.x, r.w), atol=1e-12)
             assert explorer.figure is not old_figure, f"{name}={value} did not redraw"
             assert bytes(explorer.image.value) != old_png
-            assert explorer.text.value != old_text
-            assert f"{r.params:,}" in explorer.text.value
+            assert explorer.text != old_text
+            assert f"{r.params:,}" in explorer.text
             assert diagram_texts(explorer.figure, "depth") == [str(n_C), str(n_C), str(n_F)]
             assert diagram_texts(explorer.figure, "caption")[2] == f"output 28×28×{n_F}"
             assert_valid_png(explorer.image.value, explorer.figure)
@@ -676,14 +676,14 @@ class TestCostCalculator:
         assert values == {"n_H": 28, "n_W": 28, "n_C": 192, "f": 5, "n_F": 32, "n_B": 16}
         assert explorer.controls["f"].step == 2 and explorer.controls["f"].min == 1
         assert explorer.result.cost.bottleneck_multiplies == 12_443_648
-        assert "120,422,400" in explorer.text.value
+        assert "120,422,400" in explorer.text
         assert bar_totals(explorer.figure.axes[0]) == [120_422_400, 12_443_648]
         assert_valid_png(explorer.image.value, explorer.figure)
 
     def test_every_move_recomputes_and_redraws(self, explorer):
         for name, value in _moves(explorer):
             old_figure, old_png = explorer.figure, bytes(explorer.image.value)
-            old_text = explorer.text.value
+            old_text = explorer.text
             explorer.controls[name].value = value
             sizes = {n: c.value for n, c in explorer.controls.items()}
             c = explorer.result.cost
@@ -694,8 +694,8 @@ class TestCostCalculator:
             assert bar_totals(explorer.figure.axes[0]) == [c.direct_multiplies,
                                                            c.bottleneck_multiplies]
             assert bar_totals(explorer.figure.axes[1]) == [c.direct_params, c.bottleneck_params]
-            assert explorer.text.value != old_text, f"{name}={value} kept the text"
-            assert f"{c.bottleneck_multiplies:,}" in explorer.text.value
+            assert explorer.text != old_text, f"{name}={value} kept the text"
+            assert f"{c.bottleneck_multiplies:,}" in explorer.text
             assert bytes(explorer.image.value) != old_png or name in ("n_H", "n_W")
             assert_valid_png(explorer.image.value, explorer.figure)
 

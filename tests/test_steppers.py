@@ -4,11 +4,14 @@ their buttons in JupyterLab)."""
 
 from __future__ import annotations
 
-import ipywidgets
+import re
+
 import numpy as np
 import pytest
+import traitlets
 
-from onebyone import data, ops, widgets
+from onebyone import data, ops, viz, widgets
+from onebyone.controls import Frame, Stepper
 from test_volume_figures import artists, face_numbers
 
 
@@ -109,54 +112,121 @@ def test_bad_input_is_named(args, kwargs, error, words):
 
 # -- the Stepper control ---------------------------------------------------------------
 
+def _pictures(count: int) -> list[Frame]:
+    return [Frame(f"png {k}".encode(), f"picture {k}", f"step {k}") for k in range(count + 1)]
+
+
+class Browser:
+    """What a stepper's front end sends (a request) and receives (its answer), through
+    the widget's own message handling: the custom messages of a widget's comm."""
+
+    def __init__(self, stepper: Stepper, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.stepper, self.answers = stepper, []
+        monkeypatch.setattr(stepper, "send", lambda content, buffers: self.answers.append(
+            (content, buffers)))
+
+    def ask(self, want: list[int], key: int | None = None) -> tuple[dict, list]:
+        key = self.stepper.key if key is None else key
+        self.stepper._handle_custom_msg({"ask": "a1", "key": key, "want": want}, [])
+        return self.answers[-1]
+
+
 class TestStepper:
-    def test_play_buttons_and_slider(self):
-        s = widgets.Stepper("steps done", 10, value=3, play_step=2, interval=120)
-        assert list(s.children) == [s.play, s.back, s.next, s.slider]
-        assert (s.min, s.max, s.value, s.step) == (0, 10, 3, 1)
-        assert (s.play.min, s.play.max, s.play.step, s.play.interval) == (0, 10, 2, 120)
-        assert s.slider.continuous_update, "dragging shows every position it reaches"
+    def test_its_state_in_the_browser(self):
+        s = Stepper("steps done", 10, value=3, play_step=2, interval=120)
+        state = s.get_state()
+        assert {k: state[k] for k in ("kind", "description", "value", "max", "play_step",
+                                      "interval")} == {
+            "kind": "stepper", "description": "steps done", "value": 3, "max": 10,
+            "play_step": 2, "interval": 120}
 
-    def test_play_and_slider_are_linked_in_the_browser(self):
-        s = widgets.Stepper("steps", 5)
-        assert isinstance(s.link, ipywidgets.widgets.widget_link.Link)  # in the browser
-        assert {s.link.source, s.link.target} == {(s.play, "value"), (s.slider, "value")}
+    def test_draws_each_picture_asked_for_once_and_sends_it_as_a_buffer(self, monkeypatch):
+        drawn = []
 
-    def test_the_buttons_step_by_one_and_stop_at_the_ends(self):
-        s = widgets.Stepper("steps", 3, value=1, play_step=2)
-        seen = []
-        s.observe(lambda change: seen.append(change["new"]), names="value")
-        s.next.click()
-        s.next.click()
-        s.next.click()  # already at the end
-        assert s.value == s.slider.value == 3
-        for _ in range(5):
-            s.back.click()
-        assert s.value == 0
-        assert seen == [2, 3, 2, 1, 0]
+        def draw(k: int) -> Frame:
+            drawn.append(k)
+            return _pictures(10)[k]
 
-    def test_value_and_slider_agree_both_ways(self):
-        s = widgets.Stepper("steps", 8)
-        s.slider.value = 5
-        assert s.value == 5
-        s.value = 2
-        assert s.slider.value == 2
+        s = Stepper("steps", 10, frames=draw)
+        browser = Browser(s, monkeypatch)
+        content, buffers = browser.ask([4, 5, 6])  # more than one message holds
+        assert Stepper.FRAMES_PER_MESSAGE == 2
+        assert content == {"ask": "a1", "key": s.key, "frames": [
+            {"position": 4, "alt": "picture 4", "html": "step 4"},
+            {"position": 5, "alt": "picture 5", "html": "step 5"}]}
+        assert buffers == [b"png 4", b"png 5"]
+        browser.ask([5, 6])  # another view asks again: 5 is kept
+        assert drawn == [4, 5, 6]
 
-    def test_a_smaller_count_moves_the_value_back(self):
-        s = widgets.Stepper("steps", 8, value=7)
+    def test_does_not_draw_for_old_keys_or_beyond_the_end(self, monkeypatch):
+        s = Stepper("steps", 10, frames=_pictures(10))
+        browser = Browser(s, monkeypatch)
+        assert browser.ask([1], key=s.key - 1) == (
+            {"ask": "a1", "key": s.key - 1, "frames": []}, [])
+        content, _ = browser.ask([11, 12, 10])
+        assert [f["position"] for f in content["frames"]] == [10]
+
+    def test_new_pictures_have_a_new_key_and_none_is_kept(self):
+        s = Stepper("steps", 2, frames=_pictures(2))
+        key, first = s.key, s.frame(1)
+        s.serve([f._replace(html="new") for f in _pictures(2)])
+        assert s.key == key + 1
+        assert s.frame(1) != first and s.frame(1).html == "new"
+
+    def test_keeps_the_latest_pictures_only(self):
+        s = Stepper("steps", 400, frames=lambda k: _pictures(0)[0])
+        for k in range(400):
+            s.frame(k)
+        assert len(s._kept) == Stepper.FRAMES_KEPT
+
+    def test_a_smaller_count_moves_the_value_back_and_drops_pictures_that_no_longer_fit(self):
+        s = Stepper("steps", 8, value=7, frames=_pictures(8))
         s.set_count(4)
-        assert (s.max, s.play.max, s.value) == (4, 4, 4)
+        assert (s.max, s.value) == (4, 4)
+        with pytest.raises(RuntimeError, match=re.escape(
+                "'steps': no pictures for positions 0 to 4; give them with serve()")):
+            s.frame(2)
+        s.set_count(8)
+        s.serve(lambda k: _pictures(8)[k])
+        s.set_count(2)  # a function of the position still holds
+        assert s.frame(2).html == "step 2"
+
+    def test_a_value_outside_is_refused_by_name(self):
+        s = Stepper("steps", 8)
+        with pytest.raises(traitlets.TraitError, match=re.escape(
+                "'steps': the value must be from 0 to 8, got 9")):
+            s.value = 9
+
+    @pytest.mark.parametrize(("frames", "error", "words"), [
+        (_pictures(3), ValueError,
+         "'steps': frames must have one picture per position, 0 to 4: 5, got 4"),
+        ("pictures", TypeError, "'steps': frames must be a function of the position or a "
+                                "sequence of Frame, got a str"),
+    ])
+    def test_pictures_that_do_not_fit_are_refused(self, frames, error, words):
+        with pytest.raises(error, match=re.escape(words)):
+            Stepper("steps", 4, frames=frames)
+
+    @pytest.mark.parametrize(("position", "error", "words"), [
+        (5, ValueError, "'steps': the position must be from 0 to 4, got 5"),
+        (2, TypeError, "'steps': the picture at 2 must be a Frame, got a bytes"),
+    ])
+    def test_a_picture_that_cannot_be_is_an_error(self, position, error, words):
+        s = Stepper("steps", 4, frames=lambda k: b"png")
+        with pytest.raises(error, match=re.escape(words)):
+            s.frame(position)
 
     @pytest.mark.parametrize(("kwargs", "error", "word"), [
         (dict(count=0), ValueError, "count"),
         (dict(count=2.5), TypeError, "count"),
         (dict(count=4, value=-1), ValueError, "value"),
+        (dict(count=4, value=5), ValueError, "value must be from 0 to count=4, got 5"),
         (dict(count=4, play_step=0), ValueError, "play_step"),
         (dict(count=4, interval=None), TypeError, "interval"),
     ])
     def test_bad_settings(self, kwargs, error, word):
-        with pytest.raises(error, match=word):
-            widgets.Stepper("steps", **kwargs)
+        with pytest.raises(error, match=re.escape(word)):
+            Stepper("steps", **kwargs)
 
 
 # -- the step-through explorers --------------------------------------------------------
@@ -167,7 +237,7 @@ class TestSingleChannelStepper:
         assert set(e.controls) == {"position"}
         assert isinstance(e.controls["position"], widgets.Stepper)
         assert e.result.pixel == (0, 0)
-        assert "2 × 1 = <b>2</b>" in e.text.value
+        assert "2 × 1 = <b>2</b>" in e.text
         numbers = face_numbers(e.figure, 2, (6, 6, 1))
         assert numbers == {(0, 0): "2"}
         # the input's numbers and the filter's value stay on their faces
@@ -176,12 +246,20 @@ class TestSingleChannelStepper:
 
     def test_each_step_drops_one_doubled_number_in(self):
         e = widgets.single_channel_stepper()
-        e.controls["position"].next.click()
-        e.controls["position"].next.click()
+        e.controls["position"].value += 2  # next ▶ twice, in the browser
         assert e.result.pixel == (0, 2)
-        assert "2 × 3 = <b>6</b>" in e.text.value
+        assert "2 × 3 = <b>6</b>" in e.text
         assert face_numbers(e.figure, 2, (6, 6, 1)) == {(0, 0): "2", (0, 1): "4", (0, 2): "6"}
-        assert bytes(e.image.value) != b""
+        assert e.png == viz.to_png(e.figure)
+
+    def test_the_browser_gets_each_positions_picture_and_line_from_the_kernel(self):
+        e = widgets.single_channel_stepper()
+        stepper = e.controls["position"]
+        frame = stepper.frame(3)
+        assert stepper.value == 1, "drawing a picture does not move the stepper"
+        stepper.value = 3
+        assert (frame.html, frame.alt, frame.png) == (e.text, e.figure.alt, e.png)
+        assert frame.png.startswith(b"\x89PNG")
 
     def test_the_last_step_shows_the_whole_doubled_matrix(self):
         e = widgets.single_channel_stepper()
@@ -189,12 +267,12 @@ class TestSingleChannelStepper:
         numbers = face_numbers(e.figure, 2, (6, 6, 1))
         for (i, j), value in np.ndenumerate(2 * data.SEED_MATRIX):
             assert numbers[(i, j)] == str(value)
-        assert "2 × 5 = <b>10</b>" in e.text.value  # the seed matrix ends with a 5
+        assert "2 × 5 = <b>10</b>" in e.text  # the seed matrix ends with a 5
 
     def test_step_0_invites_to_press_play(self):
         e = widgets.single_channel_stepper()
         e.controls["position"].value = 0
-        assert "press ▶" in e.text.value
+        assert "press ▶" in e.text
         assert not artists(e.figure, "box0-pixel")
         assert face_numbers(e.figure, 2, (6, 6, 1)) == {}
 
@@ -208,12 +286,12 @@ class TestMultiChannelStepper:
         r = e.result
         assert (r.filter, r.pixel) == (0, (0, 0))
         assert f"= {x[0, 0] @ w[:, 0]:.3f} → ReLU → <b>{max(x[0, 0] @ w[:, 0], 0):.3f}</b>" \
-            in e.text.value
+            in e.text
 
     def test_more_filters_more_steps_and_the_output_grows_a_channel_per_filter(self):
         e = widgets.multi_channel_stepper()
         e.controls["n_F"].value = 3
-        assert e.controls["position"].max == e.controls["position"].play.max == 108
+        assert e.controls["position"].max == 108
         e.controls["position"].value = 36 + 14  # filter 1, pixel (2, 1)
         r = e.result
         assert (r.filter, r.pixel) == (1, (2, 1))
@@ -224,6 +302,15 @@ class TestMultiChannelStepper:
         assert face_numbers(e.figure, 2, (6, 6, 2))[(2, 1)] == f"{a:.2f}"
         assert "filter 1 of 3" in [t.get_text().split("\n")[0]
                                    for t in artists(e.figure, "caption1")]
+
+    def test_more_filters_new_pictures(self):
+        e = widgets.multi_channel_stepper()
+        stepper = e.controls["position"]
+        key, one_filter = stepper.key, stepper.frame(36)
+        e.controls["n_F"].value = 2
+        assert stepper.key == key + 1, "the browser forgets the pictures of one filter"
+        assert stepper.frame(36) != one_filter
+        assert "step 36 of 72" in stepper.frame(36).html
 
     def test_fewer_filters_bring_the_position_back_within_the_steps(self):
         e = widgets.multi_channel_stepper(n_F=4)
@@ -237,13 +324,13 @@ class TestShrinkingChannelsStepper:
     def test_the_lecture_layer_a_row_per_frame(self):
         e = widgets.shrinking_channels_stepper()
         position = e.controls["position"]
-        assert (position.max, position.play.step, position.step) == (784, 28, 1)
+        assert (position.max, position.play_step) == (784, 28)
         assert e.result.x.shape == (28, 28, 192) and e.result.w.shape == (192, 32)
         position.value = 28 * 10 + 5  # pixel (10, 4)
         r = e.result
         assert r.pixel == (10, 4)
         kept = int((r.x[10, 4] @ r.w > 0).sum())
-        assert f"the ReLU keeps {kept} and sets {32 - kept} to 0" in e.text.value
+        assert f"the ReLU keeps {kept} and sets {32 - kept} to 0" in e.text
         # the output's front face is painted where computed, blank after
         (paint,) = [im for im in e.figure.axes[0].images if im.get_gid() == "box2-paint"]
         shown = paint.get_array()
@@ -253,6 +340,6 @@ class TestShrinkingChannelsStepper:
     def test_takes_a_notebooks_arrays(self):
         x, w = data.random_volume(4, 5, 6, seed=0), data.random_filters(6, 3, seed=1)
         e = widgets.shrinking_channels_stepper(x, w)
-        assert (e.controls["position"].max, e.controls["position"].play.step) == (20, 5)
+        assert (e.controls["position"].max, e.controls["position"].play_step) == (20, 5)
         e.controls["position"].value = 20
         np.testing.assert_allclose(e.result.output, finished(x, w), atol=1e-12)

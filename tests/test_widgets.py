@@ -200,7 +200,7 @@ class TestSingleChannelExplorer:
         for control in single.controls.values():
             assert isinstance(control, controls.FloatSlider)
             assert control in inside
-        assert single.text in inside
+        assert single.line in inside
         assert single.image in inside
 
     def test_first_drawing_matches_the_initial_sliders(self, single):
@@ -228,11 +228,11 @@ class TestSingleChannelExplorer:
         # the picture is the new figure, not a stale one
         assert bytes(single.image.value) == viz.to_png(single.figure)
         first_row = str([float(v) for v in np.round(expected[0], 2)])
-        assert first_row in single.text.value
+        assert first_row in single.text
 
     def test_moving_b_recomputes_and_redraws(self, single):
         w = single.controls["w"].value
-        old_figure, old_png, old_text = single.figure, bytes(single.image.value), single.text.value
+        old_figure, old_png, old_text = single.figure, bytes(single.image.value), single.text
         single.controls["b"].value = -2.5
         expected = w * data.SEED_MATRIX - 2.5
         np.testing.assert_allclose(single.result.output, expected)
@@ -240,8 +240,8 @@ class TestSingleChannelExplorer:
         assert_face(single.figure, 2, expected)
         assert caption(single.figure, 2) == f"output {w:g}·x + -2.5"
         assert bytes(single.image.value) != old_png
-        assert single.text.value != old_text
-        assert str([float(v) for v in np.round(expected[0], 2)]) in single.text.value
+        assert single.text != old_text
+        assert str([float(v) for v in np.round(expected[0], 2)]) in single.text
 
     def test_two_moves_in_a_row(self, single):
         single.controls["w"].value = -1.5
@@ -267,7 +267,7 @@ class TestMultiChannelExplorer:
         for control in multi.controls.values():
             assert isinstance(control, controls.IntSlider)
             assert control in inside
-        assert multi.text in inside
+        assert multi.line in inside
         assert multi.image in inside
 
     def test_pixel_sliders_cover_the_image(self, multi):
@@ -284,7 +284,7 @@ class TestMultiChannelExplorer:
 
     def test_moving_n_F_recomputes_but_filter_0_stays(self, multi):
         n_C = multi.controls["n_C"].value
-        old_figure, old_png, old_text = multi.figure, bytes(multi.image.value), multi.text.value
+        old_figure, old_png, old_text = multi.figure, bytes(multi.image.value), multi.text
         n_F = multi.controls["n_F"].value + 5
         multi.controls["n_F"].value = n_F
         r = multi.result
@@ -296,10 +296,10 @@ class TestMultiChannelExplorer:
         # the picture is the fibre meeting filter 0, which more filters leave as it was
         assert bytes(multi.image.value) == old_png
         assert_valid_png(multi.image.value, multi.figure)
-        assert multi.text.value != old_text
-        assert f"6×6×{n_F}" in multi.text.value
-        assert f"{n_C * n_F + n_F:,}" in multi.text.value
-        assert f"{36 * n_F * n_C:,}" in multi.text.value
+        assert multi.text != old_text
+        assert f"6×6×{n_F}" in multi.text
+        assert f"{n_C * n_F + n_F:,}" in multi.text
+        assert f"{36 * n_F * n_C:,}" in multi.text
 
     def test_moving_n_C_changes_the_volume_and_the_fibre(self, multi):
         n_F = multi.controls["n_F"].value
@@ -316,8 +316,8 @@ class TestMultiChannelExplorer:
         np.testing.assert_array_equal(values, r.x[i, j, :])
         np.testing.assert_array_equal(weights, r.w[:, 0])
         np.testing.assert_allclose(products, r.x[i, j, :] * r.w[:, 0])
-        assert "6×6×5" in multi.text.value
-        assert f"{5 * n_F + n_F:,}" in multi.text.value
+        assert "6×6×5" in multi.text
+        assert f"{5 * n_F + n_F:,}" in multi.text
 
     def test_moving_the_pixel_moves_the_fibre(self, multi):
         old_figure, old_png = multi.figure, bytes(multi.image.value)
@@ -352,7 +352,7 @@ class TestMultiChannelExplorer:
                 assert (r.i, r.j) == (values["i"], values["j"])
                 assert r.params == n_C * n_F + n_F
                 assert len(bar_heights(multi.figure.axes[0])) == n_C
-                assert f"6×6×{n_F}" in multi.text.value
+                assert f"6×6×{n_F}" in multi.text
                 assert_valid_png(multi.image.value, multi.figure)
 
     def test_starts_at_pixel_3_4_with_32_channels_and_8_filters(self, multi):

@@ -1,4 +1,4 @@
-"""The course's own controls: a labelled slider and the Stepper.
+"""The course's own controls: a labelled slider and the Stepper, which plays pictures.
 
 ipywidgets' slider gives its handle no name, so a screen reader says "slider, 3" and not
 "filters n_F, 3". :class:`IntSlider`, :class:`FloatSlider` and :class:`SelectionSlider`
@@ -13,11 +13,12 @@ silently moved inside it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import anywidget
-import ipywidgets as widgets
 import traitlets
 
 from onebyone import _validate as v
@@ -25,11 +26,19 @@ from onebyone import _validate as v
 HERE = Path(__file__).resolve().parent
 
 
-class _Slider(anywidget.AnyWidget):
-    """What the three sliders share: the front end, the label, the readout."""
+class _Control(anywidget.AnyWidget):
+    """The course's controls: their front end (``controls.js``, which draws each by its
+    ``kind``) and their styles."""
 
     _esm = HERE / "controls.js"
     _css = HERE / "controls.css"
+
+
+class Slider(_Control):
+    """What the three sliders share: the label, the readout, and naming to the kernel the
+    values a key would move to next, so that their pictures are drawn ahead."""
+
+    kind = traitlets.Unicode("slider").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
     continuous_update = traitlets.Bool(False).tag(sync=True)
     """send every position while the handle moves, not only where it stops"""
@@ -38,8 +47,29 @@ class _Slider(anywidget.AnyWidget):
     decimals = traitlets.Int(0).tag(sync=True)
     """decimals of the readout"""
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.prepare: Callable[[object], None] | None = None
+        """what to do ahead for a value the browser may send next (draw its picture)"""
+        self.on_msg(self._ahead)
 
-class _NumberSlider(_Slider):
+    def _ahead(self, _: object, content: dict, buffers: list) -> None:
+        """The browser names a position it may move to next (``{"ahead": p}``: a value,
+        or a selection slider's index): ``prepare`` its value, then say so, and the
+        browser names the next (its neighbours, then its ends)."""
+        position = content.get("ahead")
+        value = self._value_at(position)
+        if value is not None and self.prepare is not None:
+            self.prepare(value)
+        self.send({"ready": position})
+
+    def again(self) -> None:
+        """What was prepared no longer holds (another control moved): the browser names
+        its positions ahead again."""
+        self.send({"again": True})
+
+
+class _NumberSlider(Slider):
     def __init__(self, description: str, value: float, min: float, max: float,
                  step: float = 1, *, continuous_update: bool = False) -> None:
         if not min <= max:
@@ -59,6 +89,13 @@ class _NumberSlider(_Slider):
                 f"{self.description!r}: the value must be from {self.min} to {self.max}, "
                 f"got {value}")
         return value
+
+    def _value_at(self, position: object) -> float | None:
+        """A value ahead from the browser, snapped to the slider's steps, or None
+        outside the range."""
+        if not isinstance(position, (int, float)) or not self.min <= position <= self.max:
+            return None
+        return type(self.value)(round(position, 9))
 
     def _moved_inside(self, change: dict) -> None:
         """A new min or max keeps the value: moved to the nearest end if outside."""
@@ -89,7 +126,7 @@ class FloatSlider(_NumberSlider):
         self.decimals = len(f"{self.step:g}".partition(".")[2])
 
 
-class SelectionSlider(_Slider):
+class SelectionSlider(Slider):
     """A labelled slider over ``options``: the browser moves ``index`` and announces the
     option's label; ``value`` is the option itself."""
 
@@ -107,6 +144,11 @@ class SelectionSlider(_Slider):
         super().__init__(labels=[str(o) for o in self.options], description=description,
                          continuous_update=continuous_update,
                          index=self.options.index(value), value=value)
+
+    def _value_at(self, position: object) -> object:
+        if not isinstance(position, int) or not 0 <= position < len(self.options):
+            return None
+        return self.options[position]
 
     @traitlets.validate("index")
     def _an_option(self, proposal: dict) -> int:
@@ -133,99 +175,158 @@ class SelectionSlider(_Slider):
         self.index = self.options.index(change["new"])
 
 
-class Play(anywidget.AnyWidget):
-    """Play and pause, with a speed to choose: a button named by what it does next
-    ("play" or "pause") and a labelled choice of speed (slow, medium, fast: 2, 5 and 10
-    steps a second). Playing moves ``value`` by ``step`` per tick, in the browser, and
-    stops at ``max``; played from the end, it starts again at ``min``. Where the system
-    asks for reduced motion, the speed starts at slow."""
+class Frame(NamedTuple):
+    """What a :class:`Stepper` shows at one position."""
 
-    _esm = HERE / "controls.js"
-    _css = HERE / "controls.css"
-    kind = traitlets.Unicode("play").tag(sync=True)
-    value = traitlets.Int(0).tag(sync=True)
-    min = traitlets.Int(0).tag(sync=True)
-    max = traitlets.Int(100).tag(sync=True)
-    step = traitlets.Int(1).tag(sync=True)
-    interval = traitlets.Int(200).tag(sync=True)
-    """milliseconds between steps: the speed shown first is the one nearest to it"""
-
-    def __init__(self, value: int, max: int, step: int = 1,
-                 interval: int = 200) -> None:
-        super().__init__(value=v.integer("value", value, minimum=0), max=v.integer("max", max),
-                         step=v.integer("step", step), interval=v.integer("interval", interval))
+    png: bytes
+    """the picture, PNG"""
+    alt: str
+    """its text alternative"""
+    html: str
+    """the line of text above it (HTML)"""
 
 
-class Stepper(widgets.HBox):
-    """A position to play, pause and step through: :class:`Play` (with its speed), back
-    and next buttons and a slider, all showing one ``value`` from 0 to ``count``.
+FrameSource = Callable[[int], Frame] | Sequence[Frame]
+"""A stepper's pictures: a function of the position, or one per position."""
 
-    Play and the slider are linked in the browser (``jslink``), so playing moves the
-    slider without a round trip through the kernel; the kernel sees the slider's value,
-    and the buttons move it. Every control is keyboard operable: Tab to a button and
-    press Enter or Space, to the speed and choose with the arrow keys, or to the slider
-    and press the arrow keys. A frame never queues
-    behind stale ones: a widget's front end sends its state to the kernel only when the
-    kernel has processed the previous message, and then its latest state, so playing or
-    dragging faster than the kernel draws skips to the newest position.
+
+class Stepper(_Control):
+    """A position from 0 to ``count`` to play, pause and step through, with the picture
+    for each position: Play (its button named by what it does next, "play" or "pause"),
+    a labelled speed (slow, medium, fast: 2, 5 and 25 steps a second), ◀ back, next ▶,
+    a labelled slider, and below them the line of text and the picture.
+
+    The browser keeps the position and shows the pictures; the kernel draws each picture
+    once, when the browser asks for it (:meth:`serve` says how). The browser asks ahead,
+    a few pictures at a time: the positions either side, then those Play will reach, so a
+    step or a frame of Play shows a picture already there. Play waits for a picture not
+    there yet, so it never skips one. The kernel still knows the position (``value``), and
+    a ``value`` set from Python moves it in the browser.
+
+    Every control is keyboard operable: Tab to a button and press Enter or Space, to the
+    speed and choose with the arrow keys, to the slider and press the arrow keys, Page
+    Up/Down, Home or End. Where the system asks for reduced motion, the speed starts at
+    slow.
 
     Parameters
     ----------
     description : str
-        The slider's label, e.g. ``"pixels done"``.
+        The slider's label, which names the stepper, e.g. ``"pixels done"``.
     count : int
-        The largest value (the number of steps); the value runs from 0 to ``count``.
+        The largest position (the number of steps).
     value : int
         Where it starts.
     play_step : int
-        How far Play moves per frame (the buttons move by 1), e.g. a row of pixels.
+        How far Play moves per frame (the buttons and the arrow keys move by 1), e.g. a
+        row of pixels.
     interval : int
-        Milliseconds between Play's frames, at first (the learner chooses the speed).
+        Milliseconds between Play's frames at first: the speed nearest to it is chosen
+        (the learner may choose another).
+    frames : callable or sequence of Frame, optional
+        The pictures; see :meth:`serve`.
     """
 
-    value = traitlets.Int(0)
+    kind = traitlets.Unicode("stepper").tag(sync=True)
+    description = traitlets.Unicode("").tag(sync=True)
+    value = traitlets.Int(0).tag(sync=True)
+    max = traitlets.Int(1).tag(sync=True)
+    play_step = traitlets.Int(1).tag(sync=True)
+    interval = traitlets.Int(200).tag(sync=True)
+    key = traitlets.Int(0).tag(sync=True)
+    """which pictures the browser shows: a new key makes it forget those it has"""
+    min = 0
+    """the first position"""
+    step = 1
+    """how far ◀ back, next ▶ and the arrow keys move"""
+
+    FRAMES_PER_MESSAGE = 2
+    """pictures drawn per request: few, so that a step the browser asks for next does
+    not wait long behind pictures asked for ahead"""
+    FRAMES_KEPT = 256
+    """pictures the kernel keeps, the latest used (another view asks for them again)"""
 
     def __init__(self, description: str, count: int, value: int = 0, *, play_step: int = 1,
-                 interval: int = 200) -> None:  # 200 ms: 5 frames a second
-        count, play_step = v.integer("count", count), v.integer("play_step", play_step)
-        value = v.integer("value", value, minimum=0)
+                 interval: int = 200, frames: FrameSource | None = None) -> None:
+        count, value = v.integer("count", count), v.integer("value", value, minimum=0)
         if value > count:
-            raise ValueError(f"value must be from 0 to count={count}, got {value}")
-        self.play = Play(value, count, play_step, interval)
-        self.slider = IntSlider(description, value, 0, count, continuous_update=True)
-        self.back = widgets.Button(description="◀ back", tooltip="one step back",
-                                   layout=widgets.Layout(width="auto"))
-        self.next = widgets.Button(description="next ▶", tooltip="one step on",
-                                   layout=widgets.Layout(width="auto"))
-        self.link = widgets.jslink((self.play, "value"), (self.slider, "value"))
-        super().__init__([self.play, self.back, self.next, self.slider],
-                         layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.add_class("onebyone-stepper")
-        self.value = value
-        traitlets.link((self.slider, "value"), (self, "value"))
-        self.back.on_click(lambda _: self._move(-1))
-        self.next.on_click(lambda _: self._move(+1))
+            raise ValueError(f"{description!r}: value must be from 0 to count={count}, "
+                             f"got {value}")
+        super().__init__(description=description, max=count, value=value,
+                         play_step=v.integer("play_step", play_step),
+                         interval=v.integer("interval", interval))
+        self._given: FrameSource | None = None
+        self._source: Callable[[int], Frame] | None = None
+        self._kept: OrderedDict[int, Frame] = OrderedDict()
+        self.on_msg(self._answer)
+        if frames is not None:
+            self.serve(frames)
 
-    @property
-    def description(self) -> str:
-        """The slider's label, which names the whole stepper."""
-        return self.slider.description
-
-    @property
-    def min(self) -> int:
-        return self.slider.min
-
-    @property
-    def max(self) -> int:
-        return self.slider.max
-
-    @property
-    def step(self) -> int:
-        return self.slider.step
+    @traitlets.validate("value")
+    def _inside(self, proposal: dict) -> int:
+        if not 0 <= proposal["value"] <= self.max:
+            raise traitlets.TraitError(f"{self.description!r}: the value must be from 0 to "
+                                       f"{self.max}, got {proposal['value']}")
+        return proposal["value"]
 
     def set_count(self, count: int) -> None:
-        """Let the value run to ``count``; a value beyond it moves back to ``count``."""
-        self.play.max = self.slider.max = v.integer("count", count)
+        """Let the value run to ``count``; a value beyond it moves back to ``count``.
+        Pictures given as a sequence no longer fit: :meth:`serve` new ones."""
+        count = v.integer("count", count)
+        if count < self.value:
+            self.value = count
+        self.max = count
+        if isinstance(self._given, Sequence) and len(self._given) != count + 1:
+            self._source = None
 
-    def _move(self, by: int) -> None:
-        self.slider.value = min(max(self.slider.value + by, 0), self.slider.max)
+    def serve(self, frames: FrameSource) -> None:
+        """Show ``frames``: a function that draws the picture for a position, or a
+        sequence of ``count + 1`` pictures, one per position. The browser forgets the
+        pictures it has and asks for these."""
+        self._given = frames
+        if callable(frames):
+            self._source = frames
+        elif isinstance(frames, Sequence) and not isinstance(frames, (str, bytes)):
+            if len(frames) != self.max + 1:
+                raise ValueError(f"{self.description!r}: frames must have one picture per "
+                                 f"position, 0 to {self.max}: {self.max + 1}, got "
+                                 f"{len(frames)}")
+            self._source = frames.__getitem__
+        else:
+            raise TypeError(f"{self.description!r}: frames must be a function of the "
+                            f"position or a sequence of Frame, got {v.describe(frames)}")
+        self._kept.clear()
+        self.key += 1
+
+    def frame(self, position: int) -> Frame:
+        """The picture at ``position``, drawn once and kept."""
+        position = v.integer("position", position, minimum=0)
+        if position > self.max:
+            raise ValueError(f"{self.description!r}: the position must be from 0 to "
+                             f"{self.max}, got {position}")
+        if self._source is None:
+            raise RuntimeError(f"{self.description!r}: no pictures for positions 0 to "
+                               f"{self.max}; give them with serve()")
+        if position not in self._kept:
+            frame = self._source(position)
+            if not isinstance(frame, Frame):
+                raise TypeError(f"{self.description!r}: the picture at {position} must be "
+                                f"a Frame, got {v.describe(frame)}")
+            self._kept[position] = frame
+            if len(self._kept) > self.FRAMES_KEPT:
+                self._kept.popitem(last=False)
+        self._kept.move_to_end(position)
+        return self._kept[position]
+
+    def _answer(self, _: object, content: dict, buffers: list) -> None:
+        """The browser asks for pictures: ``{"ask": id, "key": key, "want": positions}``.
+        The answer carries them, PNG bytes as binary buffers. Pictures for an old key,
+        or positions beyond the end (asked before the count shrank), are not drawn."""
+        want = content.get("want", [])
+        if content.get("key") != self.key or self._source is None:
+            want = []
+        want = [p for p in want if isinstance(p, int) and 0 <= p <= self.max]
+        frames = [(p, self.frame(p)) for p in want[:self.FRAMES_PER_MESSAGE]]
+        self.send({"ask": content.get("ask"), "key": content.get("key"),
+                   "frames": [{"position": p, "alt": f.alt, "html": f.html}
+                              for p, f in frames]},
+                  buffers=[f.png for _, f in frames])

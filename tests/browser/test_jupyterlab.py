@@ -7,21 +7,22 @@ its track; every option of a quiz) and check that the displayed output changed e
 time. A screenshot per notebook, and one per widget after it was operated, are saved in
 ``tests/browser/screenshots/`` (git-ignored) for people to look at.
 
-Step-through widgets (a ``Stepper``: Play, back, next and a slider) are stepped with the
-mouse and the keyboard, then played: Play must show new pictures, and once paused the
-picture must settle on the slider's position (the latest state, not a backlog). Every
-wait is for the state the test expects next (a slider's value, the step a picture
-shows), never for "any change"; a wait that times out says what it waited for and what
-it saw. The measured times (slider to picture, Play's pictures a second) are written to
-``screenshots/timings.json`` for ``benchmarks/run.py --browser``, whose table holds
-their targets: no test here asserts seconds.
+Step-through widgets (a ``Stepper``: Play, its speed, back, next and a slider, above
+the line of text and the picture) are stepped with the mouse and the keyboard, then
+played once the browser has the pictures Play will show: Play must show new pictures,
+and once paused the picture must stay on the slider's position. Every wait is for the
+state the test expects next (a slider's value, the step a picture shows), never for
+"any change"; a wait that times out says what it waited for and what it saw. The
+measured times (slider to picture, step to picture, Play's pictures a second) and the
+bytes a stepper's picture takes are written to ``screenshots/timings.json`` for
+``benchmarks/run.py --browser``, whose table holds their targets: no test here asserts
+seconds.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -39,8 +40,14 @@ RUN_ALL_TIMEOUT_MS = 180_000
 # every control a widget cell may contain must be operated below; anything else fails
 CONTROL = "input, select, button, textarea, [contenteditable='true'], [role='slider']"
 SLIDER = ".onebyone-slider input[type=range]"  # the course's labelled slider (controls.js)
-HANDLED = f"{SLIDER}, .widget-radio-box input, .onebyone-stepper :is(button, select)"
-TIMINGS: dict[str, list[float]] = {"slider to picture (s)": [], "Play frames per second": []}
+POSITION = ".onebyone-position input[type=range]"  # a stepper's slider
+PICTURE = ".widget-image, .onebyone-frame"  # an explorer's picture; a stepper's
+LINE = ".widget-html, .onebyone-line"  # the line of text above it
+HANDLED = (f"{SLIDER}, .widget-radio-box input, "
+           f".onebyone-stepper :is(button, select, input[type=range])")
+TIMINGS: dict[str, list[float]] = {
+    "slider to picture, a key (s)": [], "slider to picture, a click (s)": [],
+    "step to picture (s)": [], "Play frames per second": [], "bytes per picture": []}
 
 KERNEL_READY = """() => {
     const name = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName');
@@ -66,6 +73,29 @@ CELLS_SEEN = """() => {
         + cells.map((c, k) => `${k + 1}:${prompt(c) || '(none)'}`).join(', ');
 }"""
 CHANGED = "([element, before]) => element.innerHTML !== before"
+SHOWN = "([image, line]) => [image.src, line.innerHTML]"
+NEW_RESULT = """([image, line, before]) => image.src !== before[0]
+    || line.innerHTML !== before[1]"""
+# the time from a press (a key, or the mouse's button) to the next new picture (or line of
+# text), measured in the page itself: Playwright's own round trips are not the learner's
+# wait
+TIME_PRESS_TO_PICTURE = """([image, line]) => {
+    window.__pressed = window.__shown = null;
+    const pressed = () => {
+        window.__pressed ??= performance.now();
+        for (const kind of ['keydown', 'pointerdown'])
+            document.removeEventListener(kind, pressed, {capture: true});
+    };
+    for (const kind of ['keydown', 'pointerdown'])
+        document.addEventListener(kind, pressed, {capture: true});
+    const shown = new MutationObserver(() => {
+        window.__shown = performance.now();
+        shown.disconnect();
+    });
+    shown.observe(image, {attributes: true, attributeFilter: ['src']});
+    if (line) shown.observe(line, {childList: true, subtree: true, characterData: true});
+}"""
+PRESS_TO_PICTURE = "() => (window.__shown - window.__pressed) / 1000"
 
 
 def _code_cell_count(path: Path) -> int:
@@ -104,17 +134,24 @@ def _slider_at(handle, comparison: str) -> Until:
                  f"the slider's value v with {comparison}", lambda: f"v = {_valuenow(handle):g}")
 
 
-def _expect_change(page, output, action, what: str, until: Until | None = None) -> float:
-    """Do ``action``; wait until the cell's displayed output is different, until the
-    state ``until`` that the action brings holds, and until the kernel is idle again (so
-    the output shows the final state, not an intermediate one); return the seconds until
-    the output changed."""
-    before = output.inner_html()
-    start = time.perf_counter()
+def _expect_change(page, output, action, what: str, until: Until | None = None,
+                   shown: tuple | None = None) -> float:
+    """Do ``action``; wait until the cell's displayed output is different (``shown``, an
+    explorer's picture and line of text, given: until either is new), until the state
+    ``until`` that the action brings holds, and until the kernel is idle again (so the
+    output shows the final state, not an intermediate one); return the seconds from the
+    press to the new picture or line, measured in the page (NaN without ``shown``)."""
+    if shown is None:
+        condition, arg = CHANGED, [output.element_handle(), output.inner_html()]
+    else:
+        elements = [element.element_handle() for element in shown]
+        condition, arg = NEW_RESULT, [*elements, page.evaluate(SHOWN, elements)]
+        page.evaluate(TIME_PRESS_TO_PICTURE, elements)
     action()
-    _wait_for(page, CHANGED, [output.element_handle(), before],
-              f"{what}: the displayed output to change", lambda: "the same output", 10_000)
-    seconds = time.perf_counter() - start
+    _wait_for(page, condition, arg, f"{what}: the displayed "
+              f"{'output' if shown is None else 'picture or its line'} to change",
+              lambda: "the same", 10_000)
+    seconds = float("nan") if shown is None else page.evaluate(PRESS_TO_PICTURE)
     if until is not None:
         _wait_for(page, until.condition, until.element, f"{what}: {until.description}",
                   until.seen, 10_000)
@@ -123,10 +160,11 @@ def _expect_change(page, output, action, what: str, until: Until | None = None) 
     return seconds
 
 
-def _operate_slider(page, output, handle, readout, label: str) -> int:
+def _operate_slider(page, output, handle, readout, label: str, shown: tuple) -> int:
     """Move a slider one step with an arrow key, to its far end with Home or End, then
-    with the mouse, a click on the middle of its track; after each, the readout and what
-    the slider announces (``aria-valuetext``) say its new value."""
+    with the mouse, a click on the middle of its track; after each, a new picture or line
+    of text in ``shown`` (the time it took is measured), and the readout and what the
+    slider announces (``aria-valuetext``) say its new value."""
     low, high = float(handle.get_attribute("min")), float(handle.get_attribute("max"))
 
     def says_its_value() -> None:
@@ -135,28 +173,33 @@ def _operate_slider(page, output, handle, readout, label: str) -> int:
         if not handle.evaluate("h => h.closest('.onebyone-selection')"):  # a number
             assert float(shown) == _valuenow(handle), (label, shown, _valuenow(handle))
 
-    def move(key: str | None, comparison: str, what: str) -> float:
+    def move(key: str | None, comparison: str, what: str) -> None:
+        if key is not None:  # as a learner does: the focus on the slider for a moment,
+            handle.focus()   # while the kernel draws ahead what a key would show; a press
+            _wait_for(page, "(s) => s.dataset.ahead === 'ready'", slider.element_handle(),
+                      f"slider {label!r}: the pictures ahead drawn",
+                      lambda: slider.get_attribute("data-ahead"), 20_000)
+
         def act() -> None:
             if key is None:  # the mouse: a click on the middle of the track
                 handle.click()
             else:
-                handle.focus()
                 page.keyboard.press(key)
         seconds = _expect_change(page, output, act, f"slider {label!r}, {what}",
-                                 _slider_at(handle, comparison))
+                                 _slider_at(handle, comparison), shown)
         says_its_value()
-        return seconds
+        TIMINGS[f"slider to picture, {'a click' if key is None else 'a key'} (s)"].append(
+            seconds)
 
+    slider = handle.locator("xpath=..")
     now = _valuenow(handle)
     key = "ArrowLeft" if now >= high else "ArrowRight"
-    TIMINGS["slider to picture (s)"].append(
-        move(key, f"v {'>' if key == 'ArrowRight' else '<'} {now}", f"key {key}"))
+    move(key, f"v {'>' if key == 'ArrowRight' else '<'} {now}", f"key {key}")
     now = _valuenow(handle)
     end, far = ("Home", low) if now != low else ("End", high)
     move(end, f"v === {far}", f"key {end}")
     middle = handle.bounding_box()
-    TIMINGS["slider to picture (s)"].append(
-        move(None, f"v > {low} && v < {high}", f"a click at x = {middle['width'] / 2:.0f} px"))
+    move(None, f"v > {low} && v < {high}", f"a click at x = {middle['width'] / 2:.0f} px")
     return 3
 
 
@@ -168,51 +211,44 @@ RECORD_FRAMES = """(image) => {
 }"""
 STOP_RECORDING = "() => { window.__frameObserver.disconnect(); return window.__frames; }"
 
-
-def _step_shown(cell) -> tuple[int, int]:
-    """The step the explorer's line of text describes: (step, of steps)."""
-    match = STEP.search(cell.locator(".widget-html").first.inner_text())
-    assert match, cell.locator(".widget-html").first.inner_text()
-    return int(match[1]), int(match[2])
-
-
-SHOWS_STEP = """([cell, handle, before, n]) => {
-    const text = cell.querySelector('.widget-html');
-    const image = cell.querySelector('.widget-image');
-    return Number(handle.value) === n
-        && new RegExp(`step ${n} of `).test(text ? text.innerText : '')
-        && (before === null || (image && image.src !== before));
+SHOWS_STEP = """([stepper, n]) => {
+    const handle = stepper.querySelector('.onebyone-position input');
+    const text = stepper.querySelector('.onebyone-line');
+    const image = stepper.querySelector('.onebyone-frame');
+    return Number(handle.value) === n && image.dataset.position === String(n)
+        && new RegExp(`step ${n} of `).test(text.innerText);
 }"""
 
 
-def _operate_stepper(page, cell, stepper) -> int:
-    """Step back and on with the mouse and the keyboard, then play, pause, and check
-    that the picture settles on the slider's position. Each step waits for the position
-    it expects: the slider there, the text describing that step, and a new picture."""
-    handle = stepper.locator(SLIDER)
-    image = cell.locator(".widget-image").first
+def _operate_stepper(page, stepper) -> int:
+    """Step back and on with the mouse and the keyboard (each step timed to its picture),
+    then play, once the browser has the pictures Play will show, and pause. Each step
+    waits for the position it expects: the slider there, the text describing that step,
+    and that step's picture."""
+    handle = stepper.locator(POSITION)
+    image = stepper.locator(".onebyone-frame")
+    line = stepper.locator(".onebyone-line")
 
     def position() -> int:
         return int(_valuenow(handle))
 
     def seen() -> str:
-        return (f"the slider at {handle.input_value()}, the text "
-                f"{cell.locator('.widget-html').first.inner_text()!r}")
+        return (f"the slider at {handle.input_value()}, the picture of step "
+                f"{image.get_attribute('data-position')}, the text {line.inner_text()!r}")
 
-    def shows_step(n: int, what: str, new_picture_after: str | None = None) -> None:
-        _wait_for(page, SHOWS_STEP, [cell.element_handle(), handle.element_handle(),
-                                     new_picture_after, n],
-                  f"{what}: the slider, the text and {'a new' if new_picture_after else 'the'}"
-                  f" picture at step {n}", seen, 10_000)
-        _wait_for(page, KERNEL_READY, None, f"{what}: the kernel idle",
-                  lambda: "it busy or disconnected", TIMEOUT_MS)
-        step, steps = _step_shown(cell)
+    def shows_step(n: int, what: str) -> None:
+        _wait_for(page, SHOWS_STEP, [stepper.element_handle(), n],
+                  f"{what}: the slider, the text and the picture at step {n}", seen, 10_000)
+        step, steps = (int(k) for k in STEP.search(line.inner_text()).groups())
         assert (step, steps) == (position(), int(handle.get_attribute("max")))
+        assert handle.get_attribute("aria-valuetext") == str(n)
 
     def do(action, by: int, what: str) -> None:
-        start, before = position(), image.get_attribute("src")
+        start = position()
+        page.evaluate(TIME_PRESS_TO_PICTURE, [image.element_handle(), None])
         action()
-        shows_step(start + by, what, before)
+        shows_step(start + by, what)
+        TIMINGS["step to picture (s)"].append(page.evaluate(PRESS_TO_PICTURE))
 
     if position() == 0:  # where back cannot go back
         do(stepper.get_by_role("button", name="next ▶").click, 1, "next ▶ from step 0")
@@ -228,15 +264,25 @@ def _operate_stepper(page, cell, stepper) -> int:
                 page.keyboard.press(key)
 
         do(press, by, f"{name} ({key or 'click'})")
+    handle.focus()  # the slider, by keyboard and by mouse
+    do(lambda: page.keyboard.press("ArrowRight"), 1, "ArrowRight on the slider")
+    do(lambda: page.keyboard.press("Home"), -position(), "Home on the slider")
+    box = handle.bounding_box()
+    handle.click(position={"x": box["width"] - 4, "y": box["height"] / 2})
+    _wait_for(page, "(h) => Number(h.value) > Number(h.max) / 2", handle.element_handle(),
+              "a click near the slider's right end: a position past the middle",
+              lambda: f"the slider at {handle.input_value()}", 10_000)
+    shows_step(position(), "a click near the slider's right end")
+    do(lambda: page.keyboard.press("Home"), -position(), "Home on the slider")
 
-    # from the start, at the fast speed (chosen with the mouse), so that Play has steps
-    # enough to be measured
-    if position() > 0:
-        handle.focus()
-        do(lambda: page.keyboard.press("Home"), -position(), "Home on the slider")
+    # from the start, at the fast speed (chosen with the mouse), once the browser has the
+    # pictures Play will show
     speed = stepper.get_by_label("speed")
-    speed.select_option(label="fast (10 a second)")
-    assert speed.input_value() == "100"
+    speed.select_option(label="fast (25 a second)")
+    assert speed.input_value() == "40"
+    _wait_for(page, "(s) => s.dataset.ready === 'true'", stepper.element_handle(),
+              "the pictures Play will show", lambda: (
+                  f"{stepper.get_attribute('data-frames-received')} pictures received"), 120_000)
     play = stepper.get_by_role("button", name="play", exact=True)
     image.evaluate(RECORD_FRAMES)
     start = position()
@@ -244,11 +290,10 @@ def _operate_stepper(page, cell, stepper) -> int:
     page.keyboard.press("Enter")
     pause = stepper.get_by_role("button", name="pause", exact=True)
     assert pause.count() == 1, "playing, the button is not named pause"
-    # Play runs until 3 new pictures have come (the frame rate is measured on the way,
+    # Play runs until 10 new pictures have come (the frame rate is measured on the way,
     # for benchmarks/run.py --browser; its target lives there, not in this test)
-    _wait_for(page, "() => window.__frames.length >= 3", None, "Play: 3 new pictures",
+    _wait_for(page, "() => window.__frames.length >= 10", None, "Play: 10 new pictures",
               lambda: f"{page.evaluate('window.__frames.length')} pictures", 20_000)
-    page.wait_for_timeout(1_000)  # a second more of playing, for the measured rate
     if pause.count():
         page.keyboard.press("Enter")  # pause
     else:  # it played to the end and stopped there by itself
@@ -258,12 +303,15 @@ def _operate_stepper(page, cell, stepper) -> int:
     assert play.count() == 1, "paused, the button is not named play"
     TIMINGS["Play frames per second"].append(
         (len(frames) - 1) / ((frames[-1] - frames[0]) / 1000))
-    # paused: the picture settles on the slider's position, with no backlog after it
+    # paused: the picture stays on the slider's position
     shows_step(position(), "after the pause")
     image.evaluate(RECORD_FRAMES)
-    page.wait_for_timeout(1_000)
+    page.wait_for_timeout(500)
     assert page.evaluate(STOP_RECORDING) == [], "pictures kept coming after the pause"
-    return 5
+    received, sent = (int(stepper.get_attribute(f"data-{what}-received"))
+                      for what in ("frames", "bytes"))
+    TIMINGS["bytes per picture"].append(sent / received)
+    return 9
 
 
 def _operate_radio_buttons(page, output, group) -> int:
@@ -299,11 +347,12 @@ def _operate_widgets(page, cell) -> int:
         slider = sliders.nth(k)
         slider.scroll_into_view_if_needed()
         actions += _operate_slider(page, output, slider.locator("input"),
-                                   slider.locator("output"), slider.locator("label").inner_text())
+                                   slider.locator("output"), slider.locator("label").inner_text(),
+                                   (cell.locator(PICTURE).first, cell.locator(LINE).first))
     steppers = cell.locator(".onebyone-stepper")
     for k in range(steppers.count()):
         steppers.nth(k).scroll_into_view_if_needed()
-        actions += _operate_stepper(page, cell, steppers.nth(k))
+        actions += _operate_stepper(page, steppers.nth(k))
     groups = cell.locator(".widget-radio-box")
     for k in range(groups.count()):
         groups.nth(k).scroll_into_view_if_needed()
