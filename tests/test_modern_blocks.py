@@ -143,6 +143,19 @@ def test_a_factor_changes_only_its_own_block(block):
         assert (moved.cost != widgets.block_result(**base).cost) == (factor == own), factor
 
 
+@pytest.mark.parametrize(("block", "uses"), [
+    ("ResNet bottleneck", "uses none of them"), ("squeeze-and-excitation", "uses <b>r</b>"),
+    ("inverted residual", "uses <b>t</b>"), ("ShuffleNet unit", "uses <b>g</b>"),
+    ("feed-forward network", "uses <b>d_ff / d_model</b>")])
+def test_the_block_explorers_line_shows_every_factor_and_the_one_its_block_uses(block, uses):
+    """A factor another block uses still shows its move: its value in the line."""
+    explorer = widgets.block_explorer()
+    explorer.controls["block"].value = block
+    explorer.controls["r"].value = 64
+    assert "r = 64, t = 6, g = 4, d_ff / d_model = 4" in explorer.text
+    assert f"the {block} {uses}." in explorer.text
+
+
 def test_the_block_explorer_draws_each_block_and_tells_its_layers():
     explorer = widgets.block_explorer()
     for block in widgets.BLOCKS:

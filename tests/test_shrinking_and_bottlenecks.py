@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from feedback import assert_right, assert_wrong
 from onebyone import controls, cost, data, exercises, ops, viz, widgets
 from onebyone.exercises import Feedback
+from onebyone.widgets import bottleneck, channels
 from test_dense_and_nin import notebook
 
 FAST = settings(max_examples=50, deadline=None)
@@ -576,13 +577,13 @@ class TestShrinkingChannelsResult:
             widgets.shrinking_channels_result(*args)
 
     def test_description_follows_the_lecture(self):
-        text = widgets._describe_shrinking_channels(widgets.shrinking_channels_result(192, 32))
+        text = channels._describe_shrinking_channels(widgets.shrinking_channels_result(192, 32))
         for part in ("28×28", "1×1×192", "32 filters", "1×1×32", "28×28×192", "28×28×32",
                      "6,176", "4,816,896", "fewer channels"):
             assert part in text, part
-        same = widgets._describe_shrinking_channels(widgets.shrinking_channels_result(8, 8, 4))
+        same = channels._describe_shrinking_channels(widgets.shrinking_channels_result(8, 8, 4))
         assert "same shape" in same and "nonlinearity" in same
-        more = widgets._describe_shrinking_channels(widgets.shrinking_channels_result(2, 8, 4))
+        more = channels._describe_shrinking_channels(widgets.shrinking_channels_result(2, 8, 4))
         assert "more channels" in more
 
 
@@ -591,7 +592,7 @@ class TestBottleneckResult:
         r = widgets.bottleneck_result(28, 28, 192, 5, 32, 16)
         assert (r.n_H, r.n_W, r.n_C, r.f, r.n_F, r.n_B) == (28, 28, 192, 5, 32, 16)
         assert r.cost == cost.bottleneck_cost(28, 28, 192, 5, 32, 16)
-        text = widgets._describe_bottleneck(r)
+        text = bottleneck._describe_bottleneck(r)
         for part in ("120,422,400", "2,408,448", "10,035,200", "12,443,648", "153,632",
                      "15,920", "9.68× fewer"):
             assert part in text, part

@@ -256,6 +256,8 @@ function renderStepper({ model, el }) {
   function named() {
     play.textContent = playing() ? "❚❚ pause" : "▶ play";
     play.setAttribute("aria-label", playing() ? "pause" : "play");
+    // a step's line of text is read out when stepping, not 25 times a second when playing
+    line.setAttribute("aria-live", playing() ? "off" : "polite");
   }
   function stop() {
     clearInterval(timer);
