@@ -166,6 +166,9 @@ function renderStepper({ model, el }) {
   range.input.min = 0;
   range.input.step = 1;
   row.append(play, speedLabel, speed, back, next, position);
+  // the keys are the stepper's: JupyterLab's notebook would take Enter, Space and the
+  // arrows (on a button or the speed) as its own shortcuts too
+  row.addEventListener("keydown", (event) => event.stopPropagation());
   const line = document.createElement("div");
   line.className = "onebyone-line";
   const picture = document.createElement("img");

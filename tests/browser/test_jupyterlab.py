@@ -278,7 +278,12 @@ def _operate_stepper(page, stepper) -> int:
     # from the start, at the fast speed (chosen with the mouse), once the browser has the
     # pictures Play will show
     speed = stepper.get_by_label("speed")
-    speed.select_option(label="fast (25 a second)")
+    speed.focus()  # the speed with the keyboard: a step down the list, then back up
+    page.keyboard.press("ArrowDown")
+    assert speed.input_value() == "40", "ArrowDown from medium chose fast (25 a second)"
+    page.keyboard.press("ArrowUp")
+    assert speed.input_value() == "200", "ArrowUp chose medium (5 a second) again"
+    speed.select_option(label="fast (25 a second)")  # and as the mouse chooses
     assert speed.input_value() == "40"
     _wait_for(page, "(s) => s.dataset.ready === 'true'", stepper.element_handle(),
               "the pictures Play will show", lambda: (
@@ -286,7 +291,7 @@ def _operate_stepper(page, stepper) -> int:
     play = stepper.get_by_role("button", name="play", exact=True)
     image.evaluate(RECORD_FRAMES)
     start = position()
-    play.focus()  # with the keyboard alone: Tab to Play, Enter to play and to pause
+    play.focus()  # with the keyboard: Tab to Play, Enter to play (the mouse pauses)
     page.keyboard.press("Enter")
     pause = stepper.get_by_role("button", name="pause", exact=True)
     assert pause.count() == 1, "playing, the button is not named pause"
@@ -295,7 +300,7 @@ def _operate_stepper(page, stepper) -> int:
     _wait_for(page, "() => window.__frames.length >= 10", None, "Play: 10 new pictures",
               lambda: f"{page.evaluate('window.__frames.length')} pictures", 20_000)
     if pause.count():
-        page.keyboard.press("Enter")  # pause
+        pause.click()  # with the mouse
     else:  # it played to the end and stopped there by itself
         assert position() == int(handle.get_attribute("max")), "Play stopped before the end"
     frames = page.evaluate(STOP_RECORDING)

@@ -80,7 +80,7 @@ def colour_mixer_explorer(max_size: int = 160) -> Explorer:
         for c_in in MIXER_CHANNELS:
             slider = FloatSlider(f"{c_in.upper()} → {c_out.upper()}",
                                  1.0 if c_in == c_out else 0.0, -1.0, 1.0, 0.05)
-            slider.layout.width = "300px"  # three to a row: one row per output colour
+            slider.layout.width = "300px"  # one width, so that the sliders line up in columns
             controls[f"{c_in}_to_{c_out}"] = slider
     return Explorer(
         controls,
