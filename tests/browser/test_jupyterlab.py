@@ -444,6 +444,24 @@ def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
         (SCREENSHOTS / "timings.json").write_text(json.dumps(TIMINGS, indent=1))
 
 
+def test_play_starts_slow_where_the_system_asks_for_reduced_motion(lab_server, chromium):
+    """The same stepper starts at medium speed (the main test steps down from it), and
+    at slow where the system asks for reduced motion."""
+    path = next(p for p in nav.course_notebooks() if p.name.startswith("01_"))
+    page = chromium.new_page(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
+    try:
+        page.goto(lab_server.url(f"/lab/tree/notebooks/{path.name}?reset"))
+        page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        _wait_for(page, ALL_EXECUTED, _code_cell_count(path), "Run All",
+                  lambda: page.evaluate(CELLS_SEEN), RUN_ALL_TIMEOUT_MS)
+        speed = page.locator(".onebyone-stepper").first.get_by_label("speed")
+        assert speed.input_value() == "500", "not slow (2 a second)"
+    finally:
+        page.close()
+
+
 def test_server_listens_on_loopback_and_wants_its_token(lab_server):
     import urllib.error
     import urllib.request
