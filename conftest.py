@@ -12,12 +12,17 @@ the workers end together.
 editing: everything but the slow and browser tests, and of the notebooks (their nbval
 cells and their ``notebook``-marked tests) only those that differ from git's HEAD.
 
+**No network.** nbval starts each notebook's kernel with ``tests/no_network`` on its
+``PYTHONPATH``: its ``sitecustomize`` refuses every connection that is not to this
+machine, so a notebook that reaches the network fails (tests/test_no_network.py).
+
 **Kernel-sensitive tests** (the modules ``tests/test_cpu_independence.py`` names) are
 marked ``blas``: that file runs them again under other BLAS kernels.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +31,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tests"))  # test_cpu_independence, for KERNEL_SENSITIVE
+NO_NETWORK = ROOT / "tests" / "no_network"
+"""On the ``PYTHONPATH`` of nbval's kernels: its ``sitecustomize`` refuses the network."""
 
 
 def pytest_addoption(parser) -> None:
@@ -85,3 +92,20 @@ def pytest_collection_modifyitems(config, items) -> None:
         items[:] = kept
 
 
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """nbval starts a notebook's kernel in its first cell's set-up, with this process's
+    environment: there, and only there, the guard is on the ``PYTHONPATH``."""
+    if item.path.suffix != ".ipynb":
+        return (yield)
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(NO_NETWORK), before) if p)
+    try:
+        return (yield)
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before

@@ -3,9 +3,10 @@
 ``executed(path)`` runs the notebook's code cells in order in one namespace, in the
 notebook's folder, as "Restart & Run All" would (IPython magics such as ``%matplotlib
 inline`` left out), once per test process. It keeps, for each code cell, what it printed
-and the value of its last line when that is an expression (its ``Out[]``); each folded
-solution (``<details><summary>Solution</summary>``), run where it stands in a copy of the
-namespace; and every ``viz.volume_diagram`` the cells that are not live widgets draw.
+and the value of its last line when that is an expression (its ``Out[]``), and every
+``viz.volume_diagram`` the cells that are not live widgets draw. (Each folded solution
+passing its check is nbgrader's validation of the instructor's source,
+tests/test_classroom.py, which runs the solutions in place.)
 
 Tests that call it carry ``@pytest.mark.notebook("NN_slug")``: the root ``conftest.py``
 then sends every test of one notebook to the same pytest-xdist worker, so the notebook
@@ -58,8 +59,6 @@ class NotebookRun(NamedTuple):
     """the namespace after the last cell"""
     cells: list[Cell]
     """the code cells, in order"""
-    solutions: dict[int, object]
-    """what each folded solution's last line gives, by the solution's number (from 1)"""
     diagrams: list[Drawn]
     """the volume diagrams drawn by cells that are not live widgets, in order"""
 
@@ -101,12 +100,8 @@ def solutions(path: Path) -> list[tuple[int, str]]:
 def executed(path: Path) -> NotebookRun:
     """Run the notebook ``path`` in this process (see the module's docstring)."""
     path = Path(path).resolve()
-    by_cell: dict[int, list[tuple[int, str]]] = {}
-    for k, (index, code) in enumerate(solutions(path), start=1):
-        by_cell.setdefault(index, []).append((k, code))
     namespace: dict = {"__name__": "__main__", "display": lambda *objects: None}
     ran: list[Cell] = []
-    results: dict[int, object] = {}
     diagrams: list[Drawn] = []
     draw, recording = viz.volume_diagram, [False]
 
@@ -129,8 +124,6 @@ def executed(path: Path) -> NotebookRun:
                     ran.append(Cell(index, cell.get("id"), source, live, printed.getvalue(),
                                     value))
                 recording[0] = False
-                for k, code in by_cell.get(index, []):
-                    results[k] = run_cell(code, dict(namespace), f"{path.name} solution {k}")
     finally:
         viz.volume_diagram = draw
-    return NotebookRun(namespace, ran, results, diagrams)
+    return NotebookRun(namespace, ran, diagrams)

@@ -16,6 +16,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from onebyone._environment import widget_mismatch
+from test_cpu_independence import assert_variant_applies, binder_variant
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
@@ -91,18 +92,23 @@ def test_repo2docker_installs_the_pins_then_runs_post_build_from_the_repo_root()
 
 @pytest.mark.slow
 def test_course_runs_in_exactly_the_binder_environment(tmp_path):
-    """A fresh venv with the pins, postBuild from the repo root, then strict nbval."""
+    """A fresh venv with the pins, postBuild from the repo root, then strict nbval of every
+    notebook, with no network (the root conftest.py guards nbval's kernels) and under the
+    first other BLAS kernel this machine can run (test_cpu_independence.binder_variant):
+    the notebooks' one execution outside the main run checks both."""
     runtime = (BINDER / "runtime.txt").read_text().strip().removeprefix("python-")
     assert f"{sys.version_info.major}.{sys.version_info.minor}" == runtime, (
         "run this test with the Python version of binder/runtime.txt")
     env_dir = tmp_path / "binder-env"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     env_bin = env_dir / "bin"
+    # --no-compile: pip's bytecode for every installed module is work a test run throws away
     env = {**os.environ, "PATH": f"{env_bin}{os.pathsep}{os.environ['PATH']}",
-           "VIRTUAL_ENV": str(env_dir), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+           "VIRTUAL_ENV": str(env_dir), "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+           "PIP_NO_COMPILE": "1"}
     env.pop("PYTHONPATH", None)
 
-    def run(*args: str | Path) -> None:
+    def run(*args: str | Path, env: dict[str, str] = env) -> None:
         result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=1800)
         assert result.returncode == 0, f"{args}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
@@ -117,6 +123,10 @@ def test_course_runs_in_exactly_the_binder_environment(tmp_path):
                  (line.partition("==") for line in freeze.splitlines())}
     for name, version in _pins().items():
         assert installed.get(name) == version, f"{name}: pinned {version}"
+    variant = binder_variant()
+    if variant is not None:
+        env = {**env, **variant.env}
+        assert_variant_applies(variant, env, python=env_bin / "python")
     run(env_bin / "python", "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
         "--nbval", "--nbval-current-env", "--nbval-sanitize-with=tests/nbval_sanitize.cfg",
-        "notebooks")
+        "notebooks", env=env)

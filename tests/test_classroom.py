@@ -6,6 +6,11 @@ instructor releases two assignments into an exchange (a temp dir), three student
 their own HOME and student id fetch them, fill them in and submit; the instructor
 collects, autogrades and releases feedback, and each student fetches their own. Finally
 every assignment's source passes nbgrader's validation and every student copy fails it.
+
+The source's validation is also where two things about the self-study notebooks are
+checked: each folded solution passes its exercise's check (the source's solution cell is
+the folded solution, its test cell the check), and every notebook runs from a folder other
+than ``notebooks/`` (nbgrader runs the copies in the course directory).
 """
 
 from __future__ import annotations
@@ -255,10 +260,9 @@ def _validate(path: Path, invert: bool) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_the_source_passes_validation_and_the_student_copy_fails_it(name, tmp_path):
+def test_the_source_passes_validation_and_the_student_copy_fails_it(name, course):
     """nbgrader's validation both ways (its command exits 0 even when tests fail, so its
     Validator is asked): the instructor's source passes every test; the student copy, as
     given, passes none."""
-    course = classroom.build(tmp_path / "course", [name])
     assert _validate(course / "source" / name / f"{name}.ipynb", invert=False) == {}
     assert _validate(course / "release" / name / f"{name}.ipynb", invert=True) == {}

@@ -1,6 +1,7 @@
 """The same results on every CPU: the tests whose results can depend on the CPU, and
 every notebook under strict nbval, run again under other BLAS kernels and without
-numpy's AVX-512 code.
+numpy's AVX-512 code. The notebooks' run under the first of these that the machine can
+run is the Binder run's (tests/test_binder.py), which executes them all anyway.
 
 Which OpenBLAS kernel numpy's matrix products run on depends on the CPU, and kernels
 differ in which floating-point flags they raise (OpenBLAS's SkylakeX kernel raises
@@ -15,6 +16,7 @@ off numpy's own AVX-512 loops (numpy's "Runtime dispatch" documentation).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -105,17 +107,19 @@ def _run_pytest(args: list[str], env: dict[str, str]) -> subprocess.CompletedPro
                           timeout=900)
 
 
-def _assert_variant_applies(variant: Variant, env: dict[str, str]) -> None:
-    """The forced kernel or switched-off features are what numpy runs with in ``env``:
-    OpenBLAS falls back silently from a kernel name it does not know, and numpy ignores
-    (with an ImportWarning) features it does not dispatch on."""
+def assert_variant_applies(variant: Variant, env: dict[str, str],
+                           python: str | Path = sys.executable) -> None:
+    """The forced kernel or switched-off features are what numpy runs with in ``env``
+    (in the environment of ``python``): OpenBLAS falls back silently from a kernel name it
+    does not know, and numpy ignores (with an ImportWarning) features it does not dispatch
+    on."""
     probe = ("import sys, numpy\n"
              "try:\n    from numpy._core._multiarray_umath import __cpu_features__ as f\n"
              "except ImportError:\n    from numpy.core._multiarray_umath import "
              "__cpu_features__ as f\n"
              "print('still on:', [n for n in sys.argv[1:] if f[n]])")
     disabled = env.get("NPY_DISABLE_CPU_FEATURES", "").split()
-    checked = subprocess.run([sys.executable, "-W", "error::ImportWarning", "-c", probe,
+    checked = subprocess.run([str(python), "-W", "error::ImportWarning", "-c", probe,
                               *disabled], env={**env, "OPENBLAS_VERBOSE": "2"},
                              capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
@@ -134,19 +138,38 @@ def _openblas_core(env: dict[str, str]) -> str | None:
     return found[1] if found else None
 
 
+def why_not_here(variant: Variant) -> str | None:
+    """Why ``variant`` cannot run on this machine, or None if it can."""
+    if not sys.platform.startswith("linux") or os.uname().machine != "x86_64":
+        return "the kernels forced here are OpenBLAS's x86_64 kernels"
+    if not __cpu_features__.get(variant.needs):
+        return f"this CPU lacks {variant.needs}, which {variant.name} needs"
+    if variant.core is not None and variant.core == _openblas_core(dict(os.environ)):
+        return f"{variant.core} is this CPU's own kernel: the main run tested it"
+    return None
+
+
+@functools.cache
+def binder_variant() -> Variant | None:
+    """The first variant this machine can run: the Binder run (tests/test_binder.py)
+    executes every notebook under strict nbval with it, so that one execution of the course
+    checks both the Binder environment and another kernel."""
+    return next((variant for variant in VARIANTS if why_not_here(variant) is None), None)
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(not sys.platform.startswith("linux") or os.uname().machine != "x86_64",
-                    reason="the kernels forced here are OpenBLAS's x86_64 kernels")
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
 @pytest.mark.parametrize("selection", [UNIT_TESTS, NOTEBOOKS],
                          ids=["kernel-sensitive-tests", "notebooks"])
 def test_same_results_under_another_kernel(variant, selection):
-    if not __cpu_features__.get(variant.needs):
-        pytest.skip(f"this CPU lacks {variant.needs}, which {variant.name} needs")
+    reason = why_not_here(variant)
+    if reason is not None:
+        pytest.skip(reason)
+    if selection == NOTEBOOKS and variant == binder_variant():
+        pytest.skip(f"the Binder run (tests/test_binder.py) runs every notebook under "
+                    f"strict nbval with {variant.name}")
     env = {**os.environ, **variant.env}
-    if variant.core is not None and variant.core == _openblas_core(dict(os.environ)):
-        pytest.skip(f"{variant.core} is this CPU's own kernel: the main run tested it")
-    _assert_variant_applies(variant, env)
+    assert_variant_applies(variant, env)
     result = _run_pytest(selection, env)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
