@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import run  # benchmarks/run.py, with its sibling modules on the path
 
 
+@pytest.mark.slow
 def test_quick_run_covers_every_section_and_every_explorer(capsys):
     rows = run.main(["--quick"])
     assert {row.section[0] for row in rows} == set("12345")

@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # a pytest of its own, and a kernel
 def test_a_notebook_that_reaches_the_network_fails_under_nbval(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("print('a cell without the network passes')", execution_count=1,

@@ -62,6 +62,7 @@ def test_every_explorer_is_found():
     assert {"single_channel_explorer", "multi_channel_explorer"} <= set(widgets.explorers())
 
 
+@pytest.mark.slow  # seconds per explorer: every extreme, redrawn under tracemalloc
 @pytest.mark.parametrize("name", sorted(widgets.explorers()))
 def test_extremes_stay_bounded(name, monkeypatch):
     explorer = widgets.explorers()[name]()
