@@ -13,8 +13,9 @@ silently moved inside it.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -190,6 +191,18 @@ FrameSource = Callable[[int], Frame] | Sequence[Frame]
 """A stepper's pictures: a function of the position, or one per position."""
 
 
+def kept(pictures: OrderedDict, key: Hashable, draw: Callable[[], Frame], size: int) -> Frame:
+    """The picture for ``key`` in ``pictures``, drawn by ``draw()`` the first time it is
+    asked for; ``pictures`` keeps the latest ``size`` used (a stepper's positions, an
+    explorer's settings)."""
+    if key not in pictures:
+        pictures[key] = draw()
+        if len(pictures) > size:
+            pictures.popitem(last=False)
+    pictures.move_to_end(key)
+    return pictures[key]
+
+
 class Stepper(_Control):
     """A position from 0 to ``count`` to play, pause and step through, with the picture
     for each position: Play (its button named by what it does next, "play" or "pause"),
@@ -235,7 +248,8 @@ class Stepper(_Control):
     key = traitlets.Int(0).tag(sync=True)
     """which pictures the browser shows: a new key makes it forget those it has"""
     min = 0
-    """the first position"""
+    """the first position (a plain attribute, as ``step``: code written for a slider's
+    ``min``, ``max`` and ``step`` reads a stepper too)"""
     step = 1
     """how far ◀ back, next ▶ and the arrow keys move"""
 
@@ -306,16 +320,15 @@ class Stepper(_Control):
         if self._source is None:
             raise RuntimeError(f"{self.description!r}: no pictures for positions 0 to "
                                f"{self.max}; give them with serve()")
-        if position not in self._kept:
-            frame = self._source(position)
-            if not isinstance(frame, Frame):
-                raise TypeError(f"{self.description!r}: the picture at {position} must be "
-                                f"a Frame, got {v.describe(frame)}")
-            self._kept[position] = frame
-            if len(self._kept) > self.FRAMES_KEPT:
-                self._kept.popitem(last=False)
-        self._kept.move_to_end(position)
-        return self._kept[position]
+        return kept(self._kept, position, functools.partial(self._drawn, position),
+                    self.FRAMES_KEPT)
+
+    def _drawn(self, position: int) -> Frame:
+        frame = self._source(position)
+        if not isinstance(frame, Frame):
+            raise TypeError(f"{self.description!r}: the picture at {position} must be "
+                            f"a Frame, got {v.describe(frame)}")
+        return frame
 
     def _answer(self, _: object, content: dict, buffers: list) -> None:
         """The browser asks for pictures: ``{"ask": id, "key": key, "want": positions}``.

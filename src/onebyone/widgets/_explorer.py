@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from onebyone import _validate as v
 from onebyone import viz
-from onebyone.controls import Frame, Slider, Stepper
+from onebyone.controls import Frame, Slider, Stepper, kept
 
 
 class _Picture(widgets.Image):
@@ -87,14 +87,13 @@ class Explorer(widgets.VBox):
         """The picture for ``settings``, drawn once and kept."""
         key = tuple((name, round(value, 9) if isinstance(value, float) else value)
                     for name, value in settings.items())
-        if key not in self._kept:
-            result = self._compute(**settings)
-            figure = self._draw(result)
-            self._kept[key] = Frame(viz.to_png(figure), figure.alt, self._describe(result))
-            if len(self._kept) > self.FRAMES_KEPT:
-                self._kept.popitem(last=False)
-        self._kept.move_to_end(key)
-        return self._kept[key]
+        return kept(self._kept, key, functools.partial(self._drawn, settings),
+                    self.FRAMES_KEPT)
+
+    def _drawn(self, settings: dict[str, object]) -> Frame:
+        result = self._compute(**settings)
+        figure = self._draw(result)
+        return Frame(viz.to_png(figure), figure.alt, self._describe(result))
 
     def forget(self) -> None:
         """Drop the pictures kept, so that the next move draws its picture anew."""
