@@ -16,6 +16,9 @@ cells and their ``notebook``-marked tests) only those that differ from git's HEA
 ``PYTHONPATH``: its ``sitecustomize`` refuses every connection that is not to this
 machine, so a notebook that reaches the network fails (tests/test_no_network.py).
 
+**Time by tier.** At the end of a run, the test time summed per tier (``SuiteTimes``): the
+README's table of the suite's time is this report's.
+
 **Kernel-sensitive tests** (the modules ``tests/test_cpu_independence.py`` names) are
 marked ``blas``: that file runs them again under other BLAS kernels.
 """
@@ -23,8 +26,10 @@ marked ``blas``: that file runs them again under other BLAS kernels.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -92,8 +97,6 @@ def pytest_collection_modifyitems(config, items) -> None:
         items[:] = kept
 
 
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item):
     """nbval starts a notebook's kernel in its first cell's set-up, with this process's
@@ -109,3 +112,52 @@ def pytest_runtest_setup(item):
             del os.environ["PYTHONPATH"]
         else:
             os.environ["PYTHONPATH"] = before
+
+
+class SuiteTimes:
+    """The time of a run by tier, summed over the workers: the README's table. A test
+    belongs to the first tier whose pattern its node id matches."""
+
+    TIERS = (
+        ("browser: every notebook operated in JupyterLab, and through the hub",
+         r"tests/browser/test_(jupyterlab|hub_jupyterlab)\.py"),
+        ("site: the build, its checks and its accessibility audit",
+         r"tests/(browser/test_site_a11y|test_site)\.py"),
+        ("notebooks: strict nbval", r"notebooks/"),
+        ("CPU kernels: the kernel-sensitive tests under other kernels",
+         r"tests/test_cpu_independence\.py"),
+        ("Binder: the pinned environment, then every notebook under another kernel",
+         r"tests/test_binder\.py"),
+        ("classroom: nbgrader's validation both ways, and a class", r"tests/test_classroom\.py"),
+        ("hub: a class on JupyterHub", r"tests/test_(hub|deploy)\.py"),
+        ("benchmarks: their quick runs", r"tests/test_benchmarks\.py"),
+        ("unit, property-based and widget tests", r""),
+    )
+
+    def __init__(self) -> None:
+        self.seconds: Counter[str] = Counter()
+        self.tests: dict[str, set[str]] = {name: set() for name, _ in self.TIERS}
+
+    def tier(self, nodeid: str) -> str:
+        return next(name for name, pattern in self.TIERS if re.match(pattern, nodeid))
+
+    def pytest_runtest_logreport(self, report) -> None:
+        tier = self.tier(report.nodeid)
+        self.seconds[tier] += report.duration
+        self.tests[tier].add(report.nodeid)
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if not self.seconds:
+            return
+        terminalreporter.write_sep("-", "test time by tier, summed over the workers")
+        for name, _ in self.TIERS:
+            if self.tests[name]:
+                count = len(self.tests[name])
+                terminalreporter.write_line(f"{self.seconds[name]:7.0f} s  {count:5d} "
+                                            f"test{'s' if count != 1 else ' '}  {name}")
+        terminalreporter.write_line(f"{sum(self.seconds.values()):7.0f} s  in all")
+
+
+def pytest_configure(config) -> None:
+    if not hasattr(config, "workerinput"):  # the workers report to the main process
+        config.pluginmanager.register(SuiteTimes(), "suite-times")
