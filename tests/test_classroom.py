@@ -71,7 +71,7 @@ def test_every_notebook_is_an_assignment_and_every_exercise_a_task(course):
     assert sorted(p.name for p in (course / "source").iterdir()) == NAMES
     assert sorted(p.name for p in (course / "release").iterdir()) == NAMES
     checks = [task.check for name in NAMES for task in TASKS[name]]
-    assert len(checks) == len(set(checks)) == 23
+    assert len(checks) == len(set(checks)) == 24
     assert sorted(checks) == sorted(k for k in SPEC if k.startswith("check_"))
     for name in NAMES:
         cells = _cells(course / "release" / name / f"{name}.ipynb")

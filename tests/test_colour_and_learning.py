@@ -276,11 +276,11 @@ class TestColourData:
         assert not data.TWO_COLOURS.flags.writeable
         red, blue = data.TWO_COLOURS
         assert red.argmax() == 0 and blue.argmax() == 2
-        # their greys are close, as the docstring and notebook 05 say: 0.42 and 0.36
-        assert sum(r * g for r, g in zip(red, BT601, strict=True)) == pytest.approx(0.42,
-                                                                                   abs=0.005)
-        assert sum(b * g for b, g in zip(blue, BT601, strict=True)) == pytest.approx(0.36,
-                                                                                    abs=0.005)
+        # they look alike in grey, as notebook 05 says: less than one grey level of 255
+        # apart (BT.601), though in colour their red and blue differ by more than half
+        greys = [sum(c * g for c, g in zip(colour, BT601, strict=True)) for colour in (red, blue)]
+        assert abs(greys[0] - greys[1]) < 1 / 255
+        assert red[0] - blue[0] > 0.5 and blue[2] - red[2] > 0.5
 
 
 class TestXnorColours:
@@ -720,7 +720,36 @@ class TestDecisionMaps:
     def test_without_points_and_without_boundary(self):
         fig = viz.decision_maps(np.full((5, 5), 0.2))
         assert len([ax for ax in fig.axes if ax.images]) >= 1
+        assert not fig.legends, "nothing to name: no markers, no line"
         viz.to_png(fig)
+
+    def test_a_legend_names_the_markers_and_the_line(self):
+        axis = np.linspace(0, 1, 11)
+        red, _ = np.meshgrid(axis, axis)
+        points, labels = np.array([[0.1, 0.2], [0.9, 0.1]]), np.array([1, 0])
+        (legend,) = viz.decision_maps(red, points=points, labels=labels).legends
+        assert [t.get_text() for t in legend.get_texts()] == [
+            "a training pixel of class 1", "a training pixel of class 0",
+            "probability ½: the boundary"]
+        circle, triangle, line = legend.legend_handles
+        assert (circle.get_marker(), triangle.get_marker()) == ("o", "v")
+        assert line.get_color() == "white"  # as the boundary is drawn
+        (legend,) = viz.decision_maps(np.full((5, 5), 0.2), points=points,
+                                      labels=labels).legends
+        assert len(legend.get_texts()) == 2, "no boundary drawn, none named"
+
+    def test_a_map_near_one_half_everywhere_says_why_it_is_all_grey(self):
+        axis = np.linspace(0, 1, 11)
+        red, _ = np.meshgrid(axis, axis)
+        undecided = 0.45 + 0.08 * red  # 0.45 to 0.53
+        fig = viz.decision_maps(undecided, red, titles=["flat", "steep"])
+        flat, steep = (ax for ax in fig.axes if ax.images and ax.get_title())
+        (note,) = flat.texts
+        assert "grey all over" in note.get_text()
+        assert "between 0.45 and 0.53" in note.get_text()
+        assert not steep.texts
+        assert "flat, values from 0.45 to 0.53, near 1/2 everywhere" in fig.alt
+        assert not viz.decision_maps(0.5 + 0.2 * red).axes[0].texts  # 0.5 to 0.7: coloured
 
     def test_nan_map_draws(self):
         viz.to_png(viz.decision_maps(np.full((4, 4), np.nan)))

@@ -250,9 +250,9 @@ def test_class_maps_are_orange_where_positive_and_purple_where_negative(name):
 @pytest.mark.parametrize("name", sorted(CLASS_MAP_COLOURS))
 def test_the_check_catches_class_maps_painted_backwards(name, monkeypatch):
     # "PuOr", the colormap the course once had, paints high values purple
-    monkeypatch.setattr(viz, "CLASS_MAP_WORDS", viz.CLASS_MAP_WORDS._replace(cmap="PuOr"))
+    monkeypatch.setattr(viz.digits, "CLASS_MAP_WORDS", viz.CLASS_MAP_WORDS._replace(cmap="PuOr"))
     with pytest.raises(AssertionError, match="not orange"):
-        CLASS_MAP_COLOURS[name](viz.CLASS_MAP_WORDS)
+        CLASS_MAP_COLOURS[name](viz.digits.CLASS_MAP_WORDS)
 
 
 def test_the_check_catches_a_key_in_the_wrong_words():

@@ -894,3 +894,114 @@ class TestCheckTrueClassRanks:
         for feedback in (exercises.check_true_class_ranks(answer, net),
                          exercises.check_true_class_ranks([2], answer)):
             assert isinstance(feedback, Feedback) and "\n" not in repr(feedback)
+
+
+# -- check_margin_readings ----------------------------------------------------------
+
+def margin_reading(net, canvas_margin, window_margin=None, against=None, digits=450):
+    """A learner's measurement, as 10 builds it: the test digits five to a canvas,
+    ``canvas_margin`` blank columns on either side of each, the class maps averaged over
+    each digit's window (placed for ``window_margin``), the share read right (or in
+    agreement with ``against``) over the first ``digits`` test digits."""
+    test = data.digits().test
+    window_margin = canvas_margin if window_margin is None else window_margin
+    slot = 4 + window_margin
+    read = []
+    for k in range(0, digits, 5):
+        padded = np.pad(test.images[k:k + 5], ((0, 0), (0, 0), (canvas_margin,) * 2, (0, 0)))
+        maps = net.class_maps(np.concatenate(list(padded), axis=1)[np.newaxis])[0]
+        for s in range(5):
+            start = s * slot + window_margin // 2
+            read.append(maps[:, start:start + 4].mean(axis=(0, 1)).argmax())
+    return float(np.mean(np.array(read) == (test.labels if against is None else against)[:digits]))
+
+
+@pytest.fixture(scope="module")
+def readings(net):
+    shares = [margin_reading(net, m) for m in range(6)]
+    assert len(set(np.round(shares, 3))) > 2  # the margins read differently
+    return shares
+
+
+HALF_A_DIGIT = 0.5 / 450
+
+
+class TestCheckMarginReadings:
+    @pytest.mark.parametrize("as_type", [list, tuple, np.array,
+                                         lambda r: [round(x, 3) for x in r]])
+    def test_right(self, net, readings, as_type):
+        feedback = exercises.check_margin_readings(as_type(readings), net)
+        assert_right(feedback)
+        assert f"{readings[2]:.1%}, {readings[4]:.1%}" in feedback.message  # on the grid
+
+    def test_percentages(self, net, readings):
+        assert_wrong(exercises.check_margin_readings([100 * r for r in readings], net),
+                     "percentages", "between 0 and 1")
+
+    def test_agreement_with_the_digit_alone(self, net, readings):
+        alone = net.predict(data.digits().test.images)
+        agreed = [margin_reading(net, m, against=alone) for m in range(6)]
+        m = next(m for m in range(6) if abs(agreed[m] - readings[m]) > HALF_A_DIGIT)
+        assert_wrong(exercises.check_margin_readings(agreed, net), f"margin {m}",
+                     "agree with each digit", "labels")
+
+    def test_windows_left_at_margin_2(self, net, readings):
+        # the margin passed to canvas_of only: margin 2's windows, off the digits
+        answer = readings[:3] + [margin_reading(net, m, window_margin=2) for m in (3, 4, 5)]
+        assert abs(answer[3] - readings[3]) > HALF_A_DIGIT
+        assert_wrong(exercises.check_margin_readings(answer, net), "margin 3",
+                     "windows of margin 2", "pass the margin to windows_of")
+
+    def test_canvas_left_at_margin_2(self, net, readings):
+        answer = [margin_reading(net, 2, window_margin=m) for m in (0, 1)] + readings[2:]
+        assert abs(answer[0] - readings[0]) > HALF_A_DIGIT
+        assert_wrong(exercises.check_margin_readings(answer, net), "margin 0",
+                     "canvases with margin 2", "pass the margin to canvas_of")
+
+    def test_one_canvas_only(self, net, readings):
+        answer = [margin_reading(net, m, digits=5) for m in range(6)]
+        assert abs(answer[0] - readings[0]) > HALF_A_DIGIT
+        assert_wrong(exercises.check_margin_readings(answer, net), "margin 0",
+                     "one canvas", "450 test digits")
+
+    @pytest.mark.parametrize("margin", [1, 4])
+    def test_one_reading_off_by_a_digit(self, net, readings, margin):
+        answer = list(readings)
+        answer[margin] += 1 / 450
+        assert_wrong(exercises.check_margin_readings(answer, net), f"margin {margin}",
+                     "not what the window averages read", f"windows_of(5, {margin})")
+
+    def test_the_same_reading_for_every_margin(self, net, readings):
+        assert_wrong(exercises.check_margin_readings([readings[2]] * 6, net), "margin 0")
+
+    @pytest.mark.parametrize(("answer", "hints"), [
+        (None, ("a list of 6 shares", "None")), (0.5, ("a list of 6 shares", "float")),
+        ("0.9, 0.5", ("a list of 6 shares", "str")), (np.ones((2, 3)), ("a list of 6",)),
+        ([0.5] * 5, ("one share per margin", "got 5")),
+        ([None] * 6, ("margin 0", "share", "None")), (["0.5"] * 6, ("margin 0", "str")),
+        ([0.5, True, 0.5, 0.5, 0.5, 0.5], ("margin 1", "bool")),
+        ([0.5, 0.5, float("nan"), 0.5, 0.5, 0.5], ("margin 2", "nan")),
+    ])
+    def test_not_six_shares(self, net, answer, hints):
+        assert_wrong(exercises.check_margin_readings(answer, net), *hints)
+
+    def test_a_network_changed_in_place_is_measured_again(self, net, readings):
+        import copy
+
+        changed = copy.deepcopy(net)
+        assert_right(exercises.check_margin_readings(readings, changed))
+        last_conv = [layer for layer in changed.layers if "b" in layer.params][-1]
+        last_conv.params["b"][0] += 1e6  # every window now reads class 0
+        assert_wrong(exercises.check_margin_readings(readings, changed), "margin 0")
+        zeros = np.mean(data.digits().test.labels == 0)
+        assert_right(exercises.check_margin_readings([zeros] * 6, changed))
+
+    def test_not_a_network(self, readings):
+        assert_wrong(exercises.check_margin_readings(readings, None), "trained network",
+                     "second argument", "None")
+
+    @pytest.mark.parametrize("answer", ODD_ANSWERS)
+    def test_never_raises(self, net, answer):
+        for feedback in (exercises.check_margin_readings(answer, net),
+                         exercises.check_margin_readings([0.5] * 6, answer)):
+            assert isinstance(feedback, Feedback) and "\n" not in repr(feedback)

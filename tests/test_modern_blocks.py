@@ -20,6 +20,7 @@ from onebyone import cost, viz, widgets
 from onebyone.exercises import (
     check_ffn_cost,
     check_grouped_weights,
+    check_margin_readings,
     check_pooling_alignment,
     check_shuffle_reach,
 )
@@ -224,7 +225,8 @@ def test_check_grouped_weights_accepts_240_squared_over_g():
 def test_check_shuffle_reach_accepts_4_and_16(answer):
     feedback = check_shuffle_reach(answer)
     assert_right(feedback)
-    assert "n_C/g ≥ g" in feedback.message
+    # in the notebook's letters: C channels, g groups
+    assert "C/g ≥ g" in feedback.message and "n_C" not in feedback.message
 
 
 @pytest.mark.notebook("10_modern_1x1")
@@ -239,7 +241,7 @@ def test_check_shuffle_reachs_answer_is_what_the_notebooks_trace_counts(notebook
     ((24, 24), ("without the shuffle", "ordinary 1×1", "own group")),  # an ungrouped layer
     ((6, 16), ("without the shuffle", "number of groups", "4 channels")),
     ((1, 16), ("without the shuffle", "depthwise", "4 of them")),
-    ((4, 24), ("without the shuffle is right", "n_C/g ≥ g", "only 4")),  # always all
+    ((4, 24), ("without the shuffle is right", "C/g ≥ g", "only 4")),  # always all
     ((4, 4), ("without the shuffle is right", "carries 4 input channels")),
     ((4, 6), ("without the shuffle is right", "6 is not it", "how many")),
     ((3, 16), ("without the shuffle", "3 is not it", "24/6")),
@@ -392,14 +394,23 @@ def test_the_notebook_shows_where_the_shuffle_falls_short(notebook_10):
 
 
 @pytest.mark.notebook("10_modern_1x1")
-def test_the_relu_spiral_loses_points_in_few_dimensions_only(notebook_10):
+def test_a_relu_loses_points_when_its_channels_barely_exceed_the_datas_dimensions(
+        notebook_10):
     _, cells = notebook_10
-    recovered = {int(n): int(p) for n, p in re.findall(
-        r"ReLU in +(\d+) dimensions: +(\d+)% of the points recovered",
-        _printed(cells, "spiral @ T_n"))}
-    assert set(recovered) == {2, 3, 5, 15, 30}
-    assert recovered[2] <= 50 and recovered[3] <= 50
-    assert recovered[15] == recovered[30] == 100
+    recovered = {(what, int(n)): int(p) for what, n, p in re.findall(
+        r"^(the spiral|a 24-dimensional cloud) through a ReLU on +(\d+) channels: +(\d+)% of "
+        r"the points recovered$", "".join(p for source, p, _ in cells
+                                           if "recovered_share(" in source), flags=re.M)}
+    spiral = {n: p for (what, n), p in recovered.items() if what == "the spiral"}
+    cloud = {n: p for (what, n), p in recovered.items() if what != "the spiral"}
+    assert set(spiral) == {2, 3, 5, 15, 24, 30} and set(cloud) == {24, 48, 144}
+    # "on 2 or 3 channels ... half of the spiral's points or more; on 15 or 30, none", and
+    # "the spiral would pass a ReLU on 24 channels whole"
+    assert spiral[2] <= 50 and spiral[3] <= 50
+    assert spiral[15] == spiral[24] == spiral[30] == 100
+    # "on 24 channels the cloud loses every point ... on 48 a little over half come back,
+    # on 144 all of them"
+    assert cloud[24] == 0 and 50 < cloud[48] < 65 and cloud[144] == 100
 
 
 @pytest.mark.notebook("10_modern_1x1")
@@ -412,9 +423,45 @@ def test_the_fully_convolutional_prose_quotes_its_measurements(notebook_10):
     slots = float(numbers["averages over whole slots, blank columns included"])
     pixel = float(numbers["one map pixel in a window, its largest class"])
     packed = float(numbers["digits packed with no blank columns, window averages"])
+    odd = float(numbers["1 blank column on either side, digits on odd columns, window "
+                        "averages"])
+    same = float(re.search(r"the same answer as alone for (\d+\.\d)%", printed).group(1))
     # what the prose says of them
     assert abs(window - alone) <= 1.0 and pixel < 40 < slots < packed < window
+    assert 50 < odd < 60  # "little more than half of the digits"
     np.testing.assert_array_equal(ns["read"][:5], ns["net"].predict(ns["five"]))
+    (prose,) = [c for c in _markdown_cells() if "What does this say?" in c]
+    assert f"the averages read {window}% of them, as the digits alone" in prose and window == alone
+    assert f"the averages read only {odd}%" in prose
+    assert f"the same answer for {same}% of the digits" in prose
+    # the columns the digits start at, as the prose lists them, are where canvas_of puts them
+    for margin in (2, 1):
+        inked = ns["canvas_of"](np.ones((5, 8, 8, 1)), margin)[0, :, 0]
+        starts = np.flatnonzero(np.diff(inked, prepend=0) > 0).tolist()
+        assert f"{', '.join(map(str, starts[:-1]))} and {starts[-1]})" in prose, starts
+
+
+def _markdown_cells() -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(NB10.read_text())["cells"]
+            if c["cell_type"] == "markdown"]
+
+
+@pytest.mark.notebook("10_modern_1x1")
+def test_check_margin_readings_accepts_what_the_notebooks_helpers_measure(notebook_10):
+    ns, _ = notebook_10
+    images, labels = ns["digits"].test.images, ns["labels"]
+    readings = []
+    for margin in range(6):
+        canvases = np.stack([ns["canvas_of"](images[k:k + 5], margin)
+                             for k in range(0, len(images), 5)])
+        read = np.concatenate([ns["window_scores"](maps, ns["windows_of"](5, margin))
+                               .argmax(axis=1) for maps in ns["net"].class_maps(canvases)])
+        readings.append(np.mean(read == labels))
+    feedback = check_margin_readings(readings, ns["net"])
+    assert_right(feedback)
+    # the shares it quotes are the notebook's, as cell 46 and the summary word them
+    assert f"{readings[2]:.1%}, {readings[4]:.1%}" in feedback.message
+    assert readings[1] == np.mean(ns["read_shifted"] == labels)
 
 
 @pytest.mark.notebook("10_modern_1x1")
@@ -431,8 +478,8 @@ def test_each_windows_winner_is_positive_on_some_pixels_and_negative_on_others(n
 @pytest.mark.notebook("10_modern_1x1")
 def test_odd_margins_read_worse_than_packed_digits_and_even_margins_read_as_margin_2(
         notebook_10):
-    # exercise 4's solution: odd margins read "little more than half of the digits";
-    # margin 0 reads worse than 2 and 4, for its neighbours
+    # the summary and exercise 5's solution: odd margins read "little more than half of the
+    # digits"; margins 2 and 4 as the digits alone; margin 0 worse, for its neighbours
     ns, _ = notebook_10
     images, labels = ns["digits"].test.images, ns["labels"]
     share = {}

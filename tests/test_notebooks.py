@@ -298,6 +298,15 @@ def test_every_notebook_says_how_long_it_takes_and_the_index_shows_it():
             assert f"]({path.name}) · *about {minutes} minutes*:" in index, path.name
 
 
+def test_the_index_and_the_readme_give_one_total_the_sum_of_every_notebooks_time():
+    total = sum(nav.minutes(nbformat.read(p, as_version=4), p.name) for p in NOTEBOOKS)
+    said = {name: re.findall(r"The whole course: (about [^(]+) \((\d+) minutes\)", text)
+            for name, text in (("00_index", _markdown(ROOT / "notebooks" / nav.INDEX)),
+                               ("README", (ROOT / "README.md").read_text(encoding="utf-8")))}
+    assert said == {name: [(nav.hours(total), str(total))] for name in said}, (
+        f"every notebook's **Time:** bullet, the index's included, adds up to {total} minutes")
+
+
 @pytest.mark.parametrize(("last_bullet", "error"), [
     ("- numpy.", "should say how long the notebook takes"),
     ("- **Time:** 40 minutes.", "should say how long the notebook takes"),

@@ -38,8 +38,12 @@ def test_format_time(seconds, text):
     assert timing.format_time(seconds) == text
 
 
-def test_format_ratio():
-    assert timing.format_ratio(8.123) == "8.1× (measured)"
+@pytest.mark.parametrize(("ratio", "text"), [
+    (8.123, "8.1× (measured)"), (9.94, "9.9× (measured)"), (41.7, "42× (measured)"),
+    (1972.04, "1,972× (measured)"), (123456.0, "123,456× (measured)"),
+])
+def test_format_ratio(ratio, text):
+    assert timing.format_ratio(ratio) == text
 
 
 @pytest.mark.parametrize(("call", "error", "match"), [
@@ -58,6 +62,8 @@ def test_nbval_masks_measured_values_and_nothing_else():
     measured = f"loops: {timing.format_time(0.25)}, speedup {timing.format_ratio(41.7)}"
     other = f"loops: {timing.format_time(0.5)}, speedup {timing.format_ratio(3.0)}"
     assert _masked(measured) == _masked(other) != measured
+    thousands = f"speedup {timing.format_ratio(5767.0)}"  # the thousands' comma too
+    assert _masked(thousands) == _masked(f"speedup {timing.format_ratio(12345.0)}") != thousands
     counted = "counted: 9.7× fewer multiplications; 12 ms budget"
     assert _masked(counted) == counted
 

@@ -177,6 +177,34 @@ class TestHeatmap:
         viz.heatmap(matrix, titles=["x"])
         np.testing.assert_array_equal(matrix, before)
 
+    def test_no_axes_by_default(self):
+        assert not any(ax.axison for ax in viz.heatmap(LECTURE, LECTURE).axes)
+
+    def test_axis_labels_number_and_name_the_rows_and_columns(self):
+        # 10's reach tables: row j is input channel j, column k output channel k
+        fig = viz.heatmap(np.eye(12), np.ones((3, 40)),
+                          axis_labels=("input channel j", "output channel k"))
+        square, wide = fig.axes
+        assert square.axison and wide.axison
+        assert list(square.get_yticks()) == list(range(12))
+        assert list(square.get_xticks()) == list(range(12))
+        # a long side is numbered at every few indices, never more than MAX_NUMBERED
+        assert list(wide.get_xticks()) == list(range(0, 40, 3))
+        assert len(wide.get_xticks()) <= viz.MAX_NUMBERED
+        assert [ax.get_xlabel() for ax in fig.axes] == ["output channel k"] * 2
+        assert [ax.get_ylabel() for ax in fig.axes] == ["input channel j", ""]
+        assert "rows: input channel j, columns: output channel k" in fig.alt
+
+    def test_key_says_what_the_ends_mean(self):
+        fig = viz.heatmap(np.array([[0, 1], [1, 0]]), key=("j does not reach k", "j reaches k"))
+        (bar,) = fig.axes[0].child_axes
+        assert "dark blue: j does not reach k" in bar.get_title()
+        assert "yellow: j reaches k" in bar.get_title()
+        assert [t.get_text() for t in bar.get_xticklabels()] == ["0", "1"]
+        assert "(0: j does not reach k; 1: j reaches k)" in fig.alt
+        default = viz.heatmap(np.array([[0, 1], [1, 0]])).axes[0].child_axes[0].get_title()
+        assert "dark blue: low" in default and "yellow: high" in default
+
 
 class TestHeatmapBadInput:
     def test_no_matrix(self):
@@ -223,6 +251,13 @@ class TestHeatmapBadInput:
     def test_fmt_not_a_string(self):
         with pytest.raises(TypeError, match="fmt"):
             viz.heatmap(LECTURE, fmt=2)
+
+    @pytest.mark.parametrize("name", ["axis_labels", "key"])
+    @pytest.mark.parametrize("pair", ["rows", ("rows",), ("a", "b", "c"), ("a", 2), ("a", ""),
+                                      3, {"a": 1, "b": 2}])
+    def test_not_two_words(self, name, pair):
+        with pytest.raises(TypeError, match=rf"^{name} must be two words, such as .*got"):
+            viz.heatmap(LECTURE, **{name: pair})
 
 
 # -- montage_grid and montage ------------------------------------------------------

@@ -267,7 +267,7 @@ class TestHighlight:
 
     def test_filters_in_the_highlight_colour_only_with_a_pixel(self):
         shapes = [(6, 6, 32), (1, 1, 32, 8), (6, 6, 8)]
-        red = matplotlib.colors.to_rgb(viz._HIGHLIGHT)
+        red = matplotlib.colors.to_rgb(viz._figure._HIGHLIGHT)
 
         def side_colour(fig, k):
             return tuple(the(fig, f"box{k}").get_facecolor()[2][:3])
@@ -315,6 +315,21 @@ def face_numbers(fig: Figure, k: int, shape: tuple[int, ...]) -> dict[tuple[int,
     return numbers
 
 
+def not_computed_cells(fig: Figure, k: int, shape: tuple[int, ...]) -> set[tuple[int, int]]:
+    """The (row, column) of the cells drawn "not computed yet" on box k's front face."""
+    found = artists(fig, f"box{k}-not-computed")
+    if not found:
+        return set()
+    x0, y0, w, h = front(fig, k)
+    cells = set()
+    for path in found[0].get_paths():
+        x, y = path.vertices[:4].mean(axis=0)  # the cell's centre
+        j, i_up = math.floor((x - x0) / w * shape[1]), math.floor((y - y0) / h * shape[0])
+        cells.add((shape[0] - 1 - i_up, j))
+    assert len(cells) == len(found[0].get_paths()), "one square per cell"
+    return cells
+
+
 class TestFaceValues:
     def test_the_lectures_matrix_and_its_double(self):
         case = LECTURE_CASES["6x6x1 times 2"]
@@ -358,17 +373,39 @@ class TestFaceValues:
         size = fig.get_size_inches() * fig.dpi
         np.testing.assert_allclose(size, np.round(size), atol=1e-6)
 
-    def test_nan_cells_are_left_blank(self):
+    def test_nan_cells_have_no_number_and_are_drawn_and_keyed_not_computed(self):
         values = (2 * SEED_MATRIX).astype(float)
         values.reshape(-1)[10:] = np.nan  # not computed yet
         fig = viz.volume_diagram([(6, 6, 1)], [], values=[values])
         numbers = face_numbers(fig, 0, (6, 6, 1))
         assert set(numbers) == {divmod(k, 6) for k in range(10)}
         assert numbers[(1, 3)] == "2"
+        assert not_computed_cells(fig, 0, (6, 6, 1)) == {divmod(k, 6) for k in range(10, 36)}
+        assert text(fig, "box0-not-computed-words") == viz.NOT_COMPUTED
         all_blank = viz.volume_diagram([(6, 6, 1)], [], values=[np.full((6, 6), np.nan)])
         assert not artists(all_blank, "box0-value")
+        assert len(not_computed_cells(all_blank, 0, (6, 6, 1))) == 36
+        done = viz.volume_diagram([(6, 6, 1)], [], values=[SEED_MATRIX])
+        assert not artists(done, "box0-not-computed") and not artists(done, "box0-not-computed-key")
 
-    def test_larger_faces_are_painted_nan_cells_transparent(self):
+    def test_cells_not_computed_are_in_a_colour_outside_the_scale(self):
+        """White, far from every colour of the scale and from the front faces' own
+        colour, so that a blank cell is not read as a value (that blue-grey is close to
+        the scale's middle); the key's swatch looks the same."""
+        values = np.full((28, 28), np.nan)
+        values[:3] = 1.0
+        fig = viz.volume_diagram([(28, 28, 192), (1, 1, 192, 32), (28, 28, 32)], ["∗", "="],
+                                 values=[None, None, values])
+        blank = np.array(the(fig, "box2-not-computed").get_facecolor())[0, :3]
+        swatch = np.array(the(fig, "box2-not-computed-key").get_facecolor())[:3]
+        np.testing.assert_allclose(swatch, blank)
+        scale = matplotlib.colormaps[viz.CMAP](np.linspace(0, 1, 256))[:, :3]
+        front_face = np.array(the(fig, "box2").get_facecolor()[0][:3])
+        assert np.linalg.norm(scale - blank, axis=1).min() > 0.25
+        assert np.linalg.norm(front_face - blank) > 0.25
+        assert the(fig, "box2-not-computed").get_hatch(), "hatched: it reads without colour"
+
+    def test_larger_faces_are_painted_nan_cells_masked(self):
         values = np.arange(28 * 28, dtype=float).reshape(28, 28)
         values[20:] = np.nan
         fig = viz.volume_diagram([(28, 28, 192), (1, 1, 192, 32), (28, 28, 32)], ["∗", "="],

@@ -110,24 +110,28 @@ def nav_line(names: list[str], titles: dict[str, str], k: int) -> str:
     return " · ".join(parts)
 
 
+def course_total(times: dict[str, int]) -> str:
+    """The whole course's time, the sum of every notebook's (the index's included): the
+    one sentence the index and the README both end their lists with."""
+    total = sum(times.values())
+    return f"The whole course: {hours(total)} ({total} minutes), exercises and quizzes included."
+
+
 def contents_list(names: list[str], titles: dict[str, str], blurbs: dict[str, str],
                   times: dict[str, int], folder: str = "") -> str:
-    """One line per notebook (``folder``: the path from the list to the notebooks), then
-    the whole course's time."""
+    """One line per notebook of ``names`` (``folder``: the path from the list to the
+    notebooks), then the whole course's time: every notebook of ``times``."""
     lines = [f"- [{titles[n]}]({folder}{n}) · *about {times[n]} minutes*: {blurbs[n]}"
              for n in names]
-    total = sum(times.values())
-    lines += ["", f"The whole course: {hours(total)} ({total} minutes), exercises and "
-                  "quizzes included."]
-    return "\n".join(lines)
+    return "\n".join([*lines, "", course_total(times)])
 
 
 def contents(names: list[str], titles: dict[str, str], blurbs: dict[str, str],
              times: dict[str, int]) -> str:
-    """The index's contents: every notebook but the index itself."""
+    """The index's contents: every notebook but the index itself, then the whole
+    course's time, the index's minutes included (as in the README)."""
     shown = [n for n in names if n != INDEX]
-    return "## Contents\n\n" + contents_list(
-        shown, titles, blurbs, {n: times[n] for n in shown})
+    return "## Contents\n\n" + contents_list(shown, titles, blurbs, times)
 
 
 def _set_cell(nb: nbformat.NotebookNode, cell_id: str, source: str, position: int) -> None:

@@ -106,8 +106,9 @@ def feature_volume(n_C: int, size: int = 28, seed: int = 0) -> np.ndarray:
 
     The photo (:func:`photo`), cropped to a square around the face and resized to
     ``size x size``, goes through ``n_C`` seeded random 3x3 filters ("same" padding) and
-    a ReLU, as an early convolution layer would: every channel shows the face with a
-    different mix of colour and contrast. Nothing is downloaded.
+    a ReLU, as an early convolution layer would: each channel is bright on other parts
+    of the photo (the face, the hat, the uniform, the background), with a different mix
+    of colour and contrast. Nothing is downloaded.
 
     Parameters
     ----------
@@ -148,9 +149,10 @@ grey of a pixel is ``0.299 R + 0.587 G + 0.114 B``, the weights of one 1x1 filte
 GRAYSCALE_WEIGHTS.flags.writeable = False
 
 TWO_COLOURS = np.array([[0.85, 0.25, 0.20],   # a red
-                        [0.20, 0.35, 0.80]])  # a blue
+                        [0.20, 0.45, 0.90]])  # a blue
 """The two colours (rows, RGB in [0, 1]) that the exercise of notebook 05 separates with
-a 3 -> 2 filter bank, read-only. Their greys (BT.601) are close: 0.42 and 0.36."""
+a 3 -> 2 filter bank, read-only. Their greys (BT.601) are almost equal, 0.424 and 0.427:
+108 and 109 of 255, less than one grey level apart."""
 TWO_COLOURS.flags.writeable = False
 
 XNOR_GAP = 0.1

@@ -9,6 +9,7 @@ raises becomes part of the message instead of a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -1203,9 +1204,10 @@ def check_shuffle_reach(answer: object) -> Feedback:
     """Check ``(unshuffled, shuffled)``: how many input channels reach each output channel
     of the 10 exercise's stack (see ``SHUFFLE_EXERCISE``), without and with the shuffle.
 
-    Without it, an output reads its own group's ``n_C / g`` inputs. With it, a group of
-    the second layer reads ``n_C / g`` shuffled channels dealt from ``min(n_C / g, g)``
-    groups of the first, each carrying ``n_C / g`` inputs.
+    In the notebook's letters, ``C`` channels (``SHUFFLE_EXERCISE["n_C"]``) in ``g``
+    groups. Without the shuffle, an output reads its own group's ``C / g`` inputs. With
+    it, a group of the second layer reads ``C / g`` shuffled channels dealt from
+    ``min(C / g, g)`` groups of the first, each carrying ``C / g`` inputs.
     """
     n_C, g = SHUFFLE_EXERCISE["n_C"], SHUFFLE_EXERCISE["groups"]
     per_group = n_C // g
@@ -1219,7 +1221,7 @@ def check_shuffle_reach(answer: object) -> Feedback:
              "its own group's channels.",
     }
     shuffled_mistakes = {
-        n_C: f"all {n_C} would need n_C/g ≥ g. Here each group has {per_group} channels, "
+        n_C: f"all {n_C} would need C/g ≥ g. Here each group has {per_group} channels, "
              f"fewer than the {g} groups, so a second-layer group reads its {per_group} "
              f"shuffled channels from only {per_group} of them.",
         per_group: f"{per_group} is what reaches an output without the shuffle, or the "
@@ -1232,7 +1234,7 @@ def check_shuffle_reach(answer: object) -> Feedback:
         f"{expected[0]} and {expected[1]}: the shuffle deals each group's {per_group} "
         f"channels out to {per_group} different groups, so a second-layer group hears from "
         f"{heard} of the {g} first-layer groups, {heard}·{per_group} = {expected[1]} inputs. "
-        f"Every input reaches every output only when n_C/g ≥ g.",
+        f"Every input reaches every output only when C/g ≥ g.",
         (("without the shuffle: ", unshuffled_mistakes,
           lambda count: f"{count} is not it. A grouped 1×1 convolution's output reads the "
                         f"channels of its own group only: {n_C}/{g} of them."),
@@ -1243,9 +1245,9 @@ def check_shuffle_reach(answer: object) -> Feedback:
 
 
 ALIGNMENT_EXERCISE = {"digit_width": 8, "digits": 5, "margins": range(6), "pool": 2}
-"""The 10 exercise's canvases: ``digits`` digits ``digit_width`` columns wide, each with
-``margin`` blank columns on either side, for each of ``margins``; the network pools
-``pool`` x ``pool``."""
+"""The canvases of 10's exercises 4 and 5: ``digits`` digits ``digit_width`` columns
+wide, each with ``margin`` blank columns on either side, for each of ``margins``; the
+network pools ``pool`` x ``pool``."""
 
 
 def check_pooling_alignment(answer: object) -> Feedback:
@@ -1296,5 +1298,123 @@ def check_pooling_alignment(answer: object) -> Feedback:
                          "reason: the neighbours leak in.")
         raise _Wrong(f"margin {m} is missing: it starts the digits at columns "
                      f"{', '.join(map(str, starts(m)))}.")
+
+    return _verdict(check)
+
+
+def _window_classes(net: nin.Network, images: np.ndarray, canvas_margin: int,
+                    window_margin: int) -> np.ndarray | None:
+    """What the window averages of ``net``'s class maps read, digit by digit, on canvases
+    of ``ALIGNMENT_EXERCISE["digits"]`` of ``images`` side by side, ``canvas_margin`` blank
+    columns on either side of each, averaged over the windows the notebook's
+    ``windows_of`` gives for ``window_margin``; None where those windows leave the maps."""
+    e = ALIGNMENT_EXERCISE
+    k, pool = e["digits"], e["pool"]
+    padded = np.pad(images, ((0, 0), (0, 0), (canvas_margin, canvas_margin), (0, 0)))
+    n, n_H, width, n_C = padded.shape
+    canvases = padded.reshape(n // k, k, n_H, width, n_C).transpose(0, 2, 1, 3, 4)
+    maps = net.class_maps(canvases.reshape(n // k, n_H, k * width, n_C))
+    slot = (e["digit_width"] + 2 * window_margin) // pool
+    starts = [s * slot + window_margin // pool for s in range(k)]
+    stop = e["digit_width"] // pool
+    if starts[-1] + stop > maps.shape[2]:
+        return None
+    scores = np.stack([maps[:, :, a:a + stop].mean(axis=(1, 2)) for a in starts], axis=1)
+    return scores.argmax(axis=2).reshape(-1)
+
+
+_last_window_classes: dict[bytes, dict[int, np.ndarray]] = {}
+"""What the windows read at every margin for the last network checked, by a fingerprint
+of its weights: a learner checks the same network again and again, and each margin runs it
+on 90 canvases."""
+
+
+def _margin_classes(net: nin.Network, images: np.ndarray) -> dict[int, np.ndarray]:
+    """:func:`_window_classes` for every margin of ``ALIGNMENT_EXERCISE``, each canvas
+    with its own margin's windows; remembered for the last network's weights."""
+    weights = hashlib.sha256()
+    for layer in net.layers:
+        for value in layer.params.values():
+            weights.update(np.ascontiguousarray(value).tobytes())
+    key = weights.digest()
+    if key not in _last_window_classes:
+        _last_window_classes.clear()
+        _last_window_classes[key] = {m: _window_classes(net, images, m, m)
+                               for m in ALIGNMENT_EXERCISE["margins"]}
+    return _last_window_classes[key]
+
+
+def check_margin_readings(readings: object, net: object) -> Feedback:
+    """Check ``readings``: for each margin of ``ALIGNMENT_EXERCISE`` in order, the share of
+    the test digits that the window averages of ``net``'s class maps read right, on
+    canvases of five test digits side by side (the first five, the next five, …) with
+    that many blank columns on either side of each digit."""
+    e = ALIGNMENT_EXERCISE
+    margins = e["margins"]
+    count = len(margins)
+
+    def check() -> str:
+        if not isinstance(net, nin.Network):
+            raise _Wrong("give the trained network as the second argument, "
+                         f"check_margin_readings(readings, net); got {v.describe(net)}.")
+        listed = isinstance(readings, (list, tuple)) \
+            or (isinstance(readings, np.ndarray) and readings.ndim == 1)
+        if not listed:
+            raise _Wrong(f"give a list of {count} shares, one per margin from {margins[0]} "
+                         f"to {margins[-1]}; got {v.describe(readings)}.")
+        if len(readings) != count:
+            raise _Wrong(f"one share per margin from {margins[0]} to {margins[-1]}, {count} "
+                         f"of them; got {len(readings)}.")
+        for m, r in zip(margins, readings, strict=True):
+            if isinstance(r, (bool, np.bool_)) or not isinstance(r, numbers.Real) \
+                    or not np.isfinite(r):
+                got = repr(float(r)) if isinstance(r, numbers.Real) and not isinstance(
+                    r, (bool, np.bool_)) else v.describe(r)
+                raise _Wrong(f"the reading for margin {m} should be a share, such as 0.5; "
+                             f"got {got}.")
+        given = np.array(readings, dtype=float)
+        test = data.digits().test
+        read = _margin_classes(net, test.images)
+        expected = np.array([np.mean(read[m] == test.labels) for m in margins])
+        close = 0.5 / len(test.labels)  # half a digit: a share rounded to 3 decimals passes
+        off = np.flatnonzero(np.abs(given - expected) > close)
+        if not len(off):
+            alone = np.mean(net.predict(test.images) == test.labels)
+            width, k, pool = e["digit_width"], e["digits"], e["pool"]
+            grid = [m for m in margins
+                    if all((s * (width + 2 * m) + m) % pool == 0 for s in range(k))]
+            shares = {m: f"{expected[m]:.1%}" for m in margins}
+            packed = (" With no blank columns (margin 0) the digits are on the grid, but "
+                      "their neighbours leak into the windows." if 0 in grid
+                      and expected[0] < min(expected[m] for m in grid if m) else "")
+            return (f"on the pooling grid (margins {', '.join(map(str, grid))}) the window "
+                    f"averages read {', '.join(shares[m] for m in grid)}; off it (margins "
+                    f"{', '.join(str(m) for m in margins if m not in grid)}), "
+                    f"{', '.join(shares[m] for m in margins if m not in grid)}; each digit "
+                    f"alone, {alone:.1%}.{packed}")
+        if given.max() > 1 and not len(np.flatnonzero(np.abs(given / 100 - expected) > close)):
+            raise _Wrong("those are percentages; give shares between 0 and 1, such as 0.5 "
+                         "for 50%.")
+        m = int(off[0])
+        if np.abs(given[m] - np.mean(read[m] == net.predict(test.images))) <= close:
+            raise _Wrong(f"margin {m}: that is how often the windows agree with each digit "
+                         "read alone; count the digits they read right, against "
+                         "digits.test.labels.")
+        for canvas_margin, window_margin, fix in ((m, 2, "windows_of"), (2, m, "canvas_of")):
+            classes = _window_classes(net, test.images, canvas_margin, window_margin)
+            if m != 2 and classes is not None \
+                    and abs(given[m] - np.mean(classes == test.labels)) <= close:
+                raise _Wrong(f"margin {m}: that is what the windows of margin {window_margin} "
+                             f"read on canvases with margin {canvas_margin}; pass the margin "
+                             f"to {fix} too.")
+        first = e["digits"]
+        if abs(given[m] - np.mean(read[m][:first] == test.labels[:first])) <= close:
+            raise _Wrong(f"margin {m}: that is one canvas's reading; measure all "
+                         f"{len(test.labels)} test digits, "
+                         f"{len(test.labels) // first} canvases of {first}.")
+        raise _Wrong(f"margin {m}: {given[m]:.3f} is not what the window averages read. Put "
+                     f"the {len(test.labels)} test digits in canvases of {first} with "
+                     f"margin {m}, average each class map over windows_of({first}, {m}), "
+                     "and compare the largest class with digits.test.labels.")
 
     return _verdict(check)

@@ -39,6 +39,8 @@ def format_time(seconds: float) -> str:
 
 
 def format_ratio(ratio: float) -> str:
-    """``"8.1× (measured)"``: how many times faster (or larger) something was measured."""
+    """``"8.1× (measured)"``: how many times faster (or larger) something was measured;
+    from 10 on in whole numbers, grouped by thousands as the course writes numbers
+    (``"1,972× (measured)"``): a timing is not that precise."""
     ratio = v.real_number("ratio", ratio)
-    return f"{ratio:.1f}× (measured)"
+    return f"{ratio:,.{1 if ratio < 10 else 0}f}× (measured)"
