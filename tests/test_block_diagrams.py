@@ -357,7 +357,8 @@ def test_07_quiz_numbers_are_onebyone_counts():
     assert q.options[q.answer] == "56×56×64"
     assert {"56×56×256", "1×1×64"} <= set(q.options)
     q = _question(questions, "about ten times cheaper")
-    assert "5·5·16" in q.options[q.answer]
+    # each output's dot product: over 5·5·16 numbers after the bottleneck, 5·5·192 without
+    assert f"dot product of {5 * 5 * 16} numbers instead of {5 * 5 * 192:,}" in q.options[q.answer]
     assert any("height and width" in o for o in q.options), "the bottleneck shrinks n_H × n_W?"
     q = _question(questions, "MobileNet")
     share = cost.depthwise_separable_cost(14, 14, 512, 3, 512).pointwise_share

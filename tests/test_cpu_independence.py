@@ -40,7 +40,7 @@ KERNEL_SENSITIVE = {
     "test_ops", "test_backward", "test_modern_ops", "test_bad_input", "test_nin",
     "test_dense_and_nin", "test_colour_and_learning", "test_shrinking_and_bottlenecks",
     "test_modern_blocks", "test_exercises", "test_training_notebook", "test_cost_data",
-    "test_timing_and_photo",
+    "test_timing_and_photo", "test_ablation",
 }
 """The test modules marked ``blas`` (by the root conftest.py), rerun here: those whose
 results are floating-point numbers computed by numpy, which can differ in the last bits

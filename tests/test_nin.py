@@ -49,6 +49,7 @@ def loss_of(net: nin.Network, x: np.ndarray, y: np.ndarray) -> float:
 @pytest.mark.parametrize("kwargs", [
     pytest.param(dict(blocks=[[3, 2], [3, 4]], head="gap"), id="gap-two-blocks"),
     pytest.param(dict(blocks=[[3, 2], [3]], head="dense"), id="dense-head"),
+    pytest.param(dict(blocks=[[3, 2], [3, 4]], f_after_first=3), id="3x3-after-first"),
 ])
 def test_backward_matches_central_differences_for_every_parameter(kwargs):
     net = nin.digit_net(**kwargs, n_classes=4, image_shape=(4, 4, 2), seed=3)
@@ -107,6 +108,22 @@ def test_digit_net_layers_dense_three_blocks():
         ("Dense", (2 * 2 * 8, 3))]  # 8x8 pooled twice: 2x2x8 flattened
 
 
+def test_the_control_has_3x3_layers_where_the_nin_has_1x1():
+    conv, relu = "Conv", ("ReLU",)
+    assert layer_kinds(nin.digit_net(NOTEBOOK_BLOCKS, f_after_first=3)) == [
+        (conv, (3, 3, 1, 16)), relu, (conv, (3, 3, 16, 16)), relu, (conv, (3, 3, 16, 16)),
+        relu, ("MaxPool",),
+        (conv, (3, 3, 16, 16)), relu, (conv, (3, 3, 16, 16)), relu,
+        (conv, (3, 3, 16, 10)),  # the class maps: no ReLU
+        ("GlobalAveragePool",)]
+    # 3×3 1 → 16: 160; 3×3 16 → 16: 9·16·16 + 16 = 2,320, four times; 3×3 16 → 10: 1,450
+    assert 160 + 4 * 2_320 + 1_450 == 10_890
+    assert nin.count_params(NOTEBOOK_BLOCKS, f_after_first=3) == 10_890
+    net = nin.digit_net(NOTEBOOK_BLOCKS, f_after_first=3)
+    assert net.n_params == 10_890
+    assert net.scores(np.zeros((2, 8, 8, 1))).shape == (2, 10)  # the padding keeps 8×8
+
+
 def test_the_notebooks_count_by_hand():
     # an f×f convolution from n_C to n_F channels: f·f·n_C·n_F weights + n_F biases
     # block 1 on 8×8×1: 3×3 1 → 16: 9·1·16 + 16 = 160; 1×1 16 → 16: 256 + 16 = 272, twice
@@ -131,9 +148,11 @@ def test_the_notebooks_count_by_hand():
     ([[4, 6], [8], [3, 2, 4]], "dense", 4, (9, 13, 2)),  # odd sizes: pooling rounds down
     ([[4, 6], [8], [3, 2, 4]], "gap", 4, (4, 4, 3)),
 ])
-def test_n_params_is_count_params(blocks, head, n_classes, image_shape):
-    net = nin.digit_net(blocks, head, n_classes, image_shape)
-    assert net.n_params == nin.count_params(blocks, head, n_classes, image_shape)
+@pytest.mark.parametrize("f_after_first", [1, 3, 5])
+def test_n_params_is_count_params(blocks, head, n_classes, image_shape, f_after_first):
+    net = nin.digit_net(blocks, head, n_classes, image_shape, f_after_first=f_after_first)
+    assert net.n_params == nin.count_params(blocks, head, n_classes, image_shape,
+                                            f_after_first)
     assert net.n_params == sum(p.size for p in parameters(net))
 
 
@@ -290,6 +309,38 @@ def test_adams_first_step_is_the_step_size_against_each_gradient():
         np.testing.assert_allclose(layer.params[k] - before[k], -0.1 * np.sign(g), rtol=1e-5)
 
 
+def test_adams_one_step_size_is_the_textbook_update():
+    """The text's form: mean_hat = mean / (1 − β1^t), square_hat = square / (1 − β2^t),
+    w ← w − lr · mean_hat / (√square_hat + ε). The code folds both corrections into its
+    step size, which puts ε / √(1 − β2^t) (at most 32 ε, at the first step) in place of
+    ε: the same steps where √square_hat is far larger, and none where a gradient is
+    always 0."""
+    rng = np.random.default_rng(4)
+    layer = nin.Dense(4, 3, rng)
+    adam = nin.Adam(nin.Network([layer]))
+    b1, b2, eps = adam.beta1, adam.beta2, adam.eps
+    assert (b1, b2, eps) == (0.9, 0.999, 1e-8)
+    mean = {k: np.zeros_like(p) for k, p in layer.params.items()}
+    square = {k: np.zeros_like(p) for k, p in layer.params.items()}
+    for t in range(1, 8):
+        # sizes from 0.005 to 200, either sign
+        grads = {k: rng.choice([-1, 1], p.shape) * rng.uniform(0.5, 2, p.shape)
+                 * 10.0 ** rng.integers(-2, 3, p.shape) for k, p in layer.params.items()}
+        grads["b"][0] = 0.0  # a weight whose gradient is always 0 stays where it is
+        before = {k: p.copy() for k, p in layer.params.items()}
+        layer.grads = grads
+        adam.step(0.01)
+        for k, g in grads.items():
+            mean[k] = b1 * mean[k] + (1 - b1) * g
+            square[k] = b2 * square[k] + (1 - b2) * g * g
+            mean_hat, square_hat = mean[k] / (1 - b1 ** t), square[k] / (1 - b2 ** t)
+            textbook = -0.01 * mean_hat / (np.sqrt(square_hat) + eps)
+            # √square_hat ≥ 0.005: 32 ε in place of ε changes a step by under 1e-4
+            np.testing.assert_allclose(layer.params[k] - before[k], textbook, rtol=1e-4,
+                                       atol=1e-15)
+        assert layer.params["b"][0] == before["b"][0]
+
+
 def test_adam_minimises_a_quadratic():
     # L = ½‖p − target‖², whose gradient is p − target
     layer = nin.Dense(3, 2, np.random.default_rng(0))
@@ -382,6 +433,10 @@ def test_digits_are_the_same_every_time(digits):
     (dict(image_shape=(8, 8)), TypeError, "image_shape"),
     (dict(image_shape=(8, 8.0, 1)), TypeError, "image_shape"),
     (dict(n_classes=0), ValueError, "n_classes"),
+    (dict(f_after_first=2), ValueError, "f_after_first must be odd"),
+    (dict(f_after_first=0), ValueError, "f_after_first"),
+    (dict(f_after_first=3.0), TypeError, "f_after_first"),
+    (dict(f_after_first=True), TypeError, "f_after_first"),
 ])
 def test_digit_net_and_count_params_refuse_bad_arguments(kwargs, error, name):
     arguments = {"blocks": NOTEBOOK_BLOCKS, **kwargs}

@@ -14,7 +14,9 @@ cost       conv_params, conv_multiplies, dense_params, bottleneck_cost,
            resnet_bottleneck_cost
 nin        a Network in Network trained in numpy: digit_net, count_params, train, accuracy
            (imports threadpoolctl: loaded on first use)
-viz        plots returning matplotlib Figures
+ablation   09's ablation: run, load (its shipped results) and their tables; retrained by
+           ``python3 -m onebyone.ablation`` (loaded on first use)
+viz        plots returning matplotlib Figures, one module per kind of figure
 controls   the course's labelled slider (IntSlider, FloatSlider, SelectionSlider) and the
            Stepper, written with anywidget (loaded on first use)
 widgets    interactive explorers and quizzes (imports ipywidgets: loaded on first use)
@@ -31,17 +33,17 @@ from onebyone import cost, data, ops, timing
 from onebyone._environment import check_environment
 
 if TYPE_CHECKING:
-    from onebyone import controls, exercises, nin, viz, widgets
+    from onebyone import ablation, controls, exercises, nin, viz, widgets
 
-__all__ = ["check_environment", "controls", "cost", "data", "exercises", "nin", "ops",
-           "timing", "viz", "widgets"]
+__all__ = ["ablation", "check_environment", "controls", "cost", "data", "exercises", "nin",
+           "ops", "timing", "viz", "widgets"]
 __version__ = "0.1.0"
 
-_LAZY = {"viz", "controls", "widgets", "exercises", "nin"}
+_LAZY = {"viz", "controls", "widgets", "exercises", "nin", "ablation"}
 
 
 def __getattr__(name: str) -> object:
-    # viz, controls, widgets and nin pull in matplotlib, ipywidgets, anywidget and
+    # viz, controls, widgets, nin and ablation pull in matplotlib, ipywidgets, anywidget and
     # threadpoolctl: load them only when used
     if name in _LAZY:
         return importlib.import_module(f"onebyone.{name}")

@@ -5,6 +5,11 @@ returns a :class:`Feedback` that Jupyter shows as one line: correct only when it
 otherwise a hint naming what was expected and what came. A learner's function is called
 on fresh read-only copies of the inputs, so it cannot change them, and anything it
 raises becomes part of the message instead of a traceback.
+
+The checks are independent functions, in course order, one section per notebook, after
+the machinery they share and the quizzes' :class:`Question`. One module rather than a
+package (as ``viz`` and ``widgets`` are): a notebook imports its checks by name, and
+each section is a few short functions that share that machinery and nothing else.
 """
 
 from __future__ import annotations
@@ -126,6 +131,50 @@ def _verdict(check: Callable[[], str]) -> Feedback:
         return Feedback(True, check())
     except _Wrong as wrong:
         return Feedback(False, str(wrong))
+
+
+# -- quizzes (shown by onebyone.widgets.quiz) --------------------------------------
+
+class Question(NamedTuple):
+    """One multiple-choice question: ``options[answer]`` is right, ``why`` says why."""
+
+    prompt: str
+    options: Sequence[str]
+    answer: int
+    why: str
+
+
+def check_question(question: Question, name: str = "question") -> Question:
+    """Validate a question written in a notebook; return it unchanged."""
+    if not isinstance(question, Question):
+        raise TypeError(f"{name} must be a Question, got {v.describe(question)}")
+    if isinstance(question.options, str) or len(question.options) < 2 \
+            or not all(isinstance(o, str) and o for o in question.options):
+        raise ValueError(f"{name}.options must be at least two non-empty strings, "
+                         f"got {question.options!r}")
+    if len(set(question.options)) != len(question.options):
+        raise ValueError(f"{name}.options must differ from each other, "
+                         f"got {question.options!r}")
+    v.integer(f"{name}.answer", question.answer, minimum=0)
+    if question.answer >= len(question.options):
+        raise ValueError(f"{name}.answer must index one of the {len(question.options)} "
+                         f"options, got {question.answer}")
+    return question
+
+
+def grade(question: Question, choice: int | None) -> Feedback:
+    """The feedback for choosing ``options[choice]`` (``None``: nothing chosen yet)."""
+    check_question(question)
+    if choice is None:
+        return Feedback(False, "choose an answer.")
+    choice = v.integer("choice", choice, minimum=0)
+    if choice >= len(question.options):
+        raise ValueError(f"choice must index one of the {len(question.options)} options, "
+                         f"got {choice}")
+    if choice == question.answer:
+        return Feedback(True, question.why)
+    return Feedback(False, f"“{question.options[choice]}” is not it. Think again and "
+                           "try another answer.")
 
 
 # -- 00 ---------------------------------------------------------------------------
@@ -314,48 +363,115 @@ def check_pixel_output(func: Callable[[np.ndarray, np.ndarray, np.ndarray, int, 
     return _verdict(check)
 
 
-# -- quizzes (shown by onebyone.widgets.quiz) --------------------------------------
+# -- 03: shrinking channels ----------------------------------------------------------
 
-class Question(NamedTuple):
-    """One multiple-choice question: ``options[answer]`` is right, ``why`` says why."""
-
-    prompt: str
-    options: Sequence[str]
-    answer: int
-    why: str
+SHRINK_EXERCISE = {"n_H": 56, "n_W": 56, "n_C": 256, "n_F": 64}
+"""The layer of the 03 exercise: 64 filters of 1x1x256 shrink 56x56x256 to 56x56x64."""
 
 
-def check_question(question: Question, name: str = "question") -> Question:
-    """Validate a question written in a notebook; return it unchanged."""
-    if not isinstance(question, Question):
-        raise TypeError(f"{name} must be a Question, got {v.describe(question)}")
-    if isinstance(question.options, str) or len(question.options) < 2 \
-            or not all(isinstance(o, str) and o for o in question.options):
-        raise ValueError(f"{name}.options must be at least two non-empty strings, "
-                         f"got {question.options!r}")
-    if len(set(question.options)) != len(question.options):
-        raise ValueError(f"{name}.options must differ from each other, "
-                         f"got {question.options!r}")
-    v.integer(f"{name}.answer", question.answer, minimum=0)
-    if question.answer >= len(question.options):
-        raise ValueError(f"{name}.answer must index one of the {len(question.options)} "
-                         f"options, got {question.answer}")
-    return question
+def check_shrink_multiplies(answer: object) -> Feedback:
+    """Check the multiplications of the 03 exercise's layer (see ``SHRINK_EXERCISE``)."""
+    n_H, n_W, n_C, n_F = (SHRINK_EXERCISE[k] for k in ("n_H", "n_W", "n_C", "n_F"))
+    expected = cost.conv_multiplies(n_H, n_W, 1, n_C, n_F)
+    mistakes = {
+        n_C * n_F: (f"that is the work at one pixel ({n_C}·{n_F}); the filters visit all "
+                    f"{n_H}·{n_W} pixels."),
+        cost.conv_params(1, n_C, n_F): ("that is the number of parameters; count the "
+                                        "multiplications done at every pixel."),
+        n_H * n_W * n_F: (f"that counts the output values; each one is a dot product of "
+                          f"{n_C} multiplications."),
+        n_H * n_W * n_C: (f"that counts the input values; each one is multiplied by each of "
+                          f"the {n_F} filters."),
+        n_H * n_W * n_C * n_C: (f"that keeps all {n_C} channels; this layer has {n_F} "
+                                "filters."),
+    }
+
+    def check() -> str:
+        _real_number(answer, "the answer")
+        if answer == expected:
+            return (f"{n_H}·{n_W}·{n_F}·{n_C} = {expected:,}: at each of the {n_H}·{n_W} "
+                    f"pixels, {n_F} dot products of {n_C} multiplications.")
+        raise _Wrong(mistakes.get(answer) or
+                     f"{answer} is not it. Count the pixels (n_H·n_W), times the filters "
+                     "(n_F), times the multiplications of one dot product (n_C).")
+
+    return _verdict(check)
 
 
-def grade(question: Question, choice: int | None) -> Feedback:
-    """The feedback for choosing ``options[choice]`` (``None``: nothing chosen yet)."""
-    check_question(question)
-    if choice is None:
-        return Feedback(False, "choose an answer.")
-    choice = v.integer("choice", choice, minimum=0)
-    if choice >= len(question.options):
-        raise ValueError(f"choice must index one of the {len(question.options)} options, "
-                         f"got {choice}")
-    if choice == question.answer:
-        return Feedback(True, question.why)
-    return Feedback(False, f"“{question.options[choice]}” is not it. Think again and "
-                           "try another answer.")
+SAME_DEPTH_FILTERS = np.array([[1.0, -1.0],
+                               [2.0, 1.0]])
+"""The layer of the 03 exercise in miniature: 2 filters of 1x1x2 (the columns), no bias,
+then a ReLU, ``f(p) = max(p @ SAME_DEPTH_FILTERS, 0)``. Like 192 filters on 192
+channels, it keeps the number of channels."""
+SAME_DEPTH_FILTERS.flags.writeable = False
+
+
+def _numbers(values: np.ndarray) -> str:
+    return "[" + ", ".join(f"{value:.3g}" for value in values) + "]"
+
+
+def _fibre(item: object, name: str) -> np.ndarray:
+    """``item`` as a fibre of 2 finite real numbers; else a :class:`_Wrong` naming ``name``."""
+    example = "such as np.array([1.0, -2.0])"
+    if item is None:
+        raise _Wrong(f"{name} is None: give {name} as a numpy array of 2 numbers, {example}.")
+    fibre = item
+    if isinstance(item, (list, tuple)):
+        try:
+            fibre = np.asarray(item)
+        except ValueError:
+            fibre = None
+    if not isinstance(fibre, np.ndarray):
+        raise _Wrong(f"{name} should be a numpy array of 2 numbers, {example}; got "
+                     f"{v.describe(item)}.")
+    if fibre.dtype == np.bool_ or fibre.dtype.kind not in "iuf":
+        raise _Wrong(f"{name} should hold real numbers, got dtype {fibre.dtype}.")
+    if fibre.shape != (2,):
+        raise _Wrong(f"{name} has shape {v.shape_str(fibre.shape)}, but a fibre of this layer's "
+                     "input is one pixel's 2 channel values: shape (2,).")
+    if not np.isfinite(fibre).all():
+        raise _Wrong(f"{name} holds NaN or inf: give 2 finite numbers.")
+    return fibre.astype(float)
+
+
+def check_sum_rule_counterexample(answer: object) -> Feedback:
+    """Check ``(p, q)``: two fibres of 2 channel values each for which the 03 exercise's
+    layer ``f(p) = max(p @ SAME_DEPTH_FILTERS, 0)`` breaks the sum rule of linear maps,
+    ``f(p + q) != f(p) + f(q)``.
+
+    That happens exactly when some filter's sum is positive for one fibre and negative
+    for the other: apart, the ReLU cuts the negative one to 0; added first, it is not
+    cut.
+    """
+    W = SAME_DEPTH_FILTERS
+
+    def check() -> str:
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            raise _Wrong(f"give two fibres (p, q), each a numpy array of 2 numbers; got "
+                         f"{v.describe(answer)}.")
+        p, q = _fibre(answer[0], "p"), _fibre(answer[1], "q")
+        z_p, z_q = p @ W, q @ W
+        together = np.maximum((p + q) @ W, 0)
+        apart = np.maximum(z_p, 0) + np.maximum(z_q, 0)
+        sums = f"p @ W = {_numbers(z_p)}, q @ W = {_numbers(z_q)}"
+        opposite = (z_p > 0) & (z_q < 0) | (z_p < 0) & (z_q > 0)
+        if not np.allclose(together, apart, rtol=1e-6, atol=1e-6):
+            k = int(np.argmax(np.abs(together - apart)))
+            return (f"f(p + q) = {_numbers(together)} but f(p) + f(q) = {_numbers(apart)}: "
+                    f"filter {k}'s sum is {z_p[k]:.3g} for p and {z_q[k]:.3g} for q, and the "
+                    "ReLU cuts the negative one to 0 only when they are apart. The layer "
+                    "keeps 2 channels, and it is not linear.")
+        if opposite.any():
+            k = int(np.argmax(opposite))
+            raise _Wrong(f"filter {k}'s sums have opposite signs ({sums}), but f(p + q) and "
+                         f"f(p) + f(q) differ too little to tell from rounding: use larger "
+                         "numbers, such as 1 and -1.")
+        raise _Wrong(f"here f(p + q) = f(p) + f(q) = {_numbers(together)}: no filter gives a "
+                     f"positive sum for one fibre and a negative one for the other ({sums}), "
+                     "so the ReLU passes both or cuts both, as a linear layer would. Choose p "
+                     "and q so that a filter's sum is positive for p and negative for q.")
+
+    return _verdict(check)
 
 
 # -- 04: a 1x1 convolution as one matrix product ---------------------------------------
@@ -470,111 +586,6 @@ def check_dense_and_conv_params(answer: object) -> Feedback:
                         f"input value ({n:,} of them) and one bias."),
          ("the dense layer is right. The 1×1 convolution: ", conv_mistakes,
           lambda conv: f"{conv} is not it. It has one filter of 1·1·1 weights and one bias.")))
-
-
-# -- 08: one or two 1x1 layers in an mlpconv block ----------------------------------------
-
-MLPCONV_EXERCISE = {"n_C": 96, "f": 5, "n_F": 192}
-"""The block of the 08 exercise: a 5x5 convolution from 96 to 192 channels, then one or
-two 1x1 convolutions from 192 to 192 channels; every filter has a bias."""
-
-
-def check_mlpconv_params(answer: object) -> Feedback:
-    """Check ``(with_one, with_two)``: the parameters of the 08 exercise's mlpconv block
-    with one 1x1 layer, and with two (see ``MLPCONV_EXERCISE``)."""
-    n_C, f, n_F = MLPCONV_EXERCISE["n_C"], MLPCONV_EXERCISE["f"], MLPCONV_EXERCISE["n_F"]
-    first = cost.conv_params(f, n_C, n_F)
-    one_by_one = cost.conv_params(1, n_F, n_F)
-    expected = (first + one_by_one, first + 2 * one_by_one)
-    weights_only = cost.conv_params(f, n_C, n_F, bias=False) + \
-        cost.conv_params(1, n_F, n_F, bias=False)
-    as_if_f_by_f = first + cost.conv_params(f, n_F, n_F)
-    wrong_input = cost.conv_params(f, n_F, n_F) + one_by_one
-
-    def check() -> str:
-        one, two = _two_counts(answer, "(with_one, with_two): the block's parameters with "
-                               "one 1×1 layer and with two", expected,
-                               "the block with one 1×1 layer")
-        if (one, two) == expected:
-            return (f"{expected[0]:,} and {expected[1]:,}: the second 1×1 layer adds only "
-                    f"{one_by_one:,} parameters ({one_by_one / expected[0]:.1%} more), the "
-                    f"{f}×{f} convolution holds most of them.")
-        if one == weights_only:
-            raise _Wrong("that counts the weights only: each filter also has one bias.")
-        if one == one_by_one:
-            raise _Wrong(f"that counts the 1×1 layers only; the block starts with its {f}×{f} "
-                         "convolution, count it too.")
-        if one == as_if_f_by_f:
-            raise _Wrong(f"a 1×1 filter on {n_F} channels has 1·1·{n_F} weights, not "
-                         f"{f}·{f}·{n_F}.")
-        if one == wrong_input:
-            raise _Wrong(f"the {f}×{f} convolution sees the block's input, {n_C} channels, so "
-                         f"its filters are {f}×{f}×{n_C}.")
-        if one == expected[0]:
-            raise _Wrong(f"the first number is right. The second 1×1 layer also maps {n_F} "
-                         f"channels to {n_F}: add its weights and biases once more.")
-        raise _Wrong(f"{one} is not it. Add up each layer: f·f·n_C weights per filter plus one "
-                     "bias, times the number of filters.")
-
-    return _verdict(check)
-
-
-TINY_NIN_EXERCISE = {"max_size": 48, "channels": (16, 32, 10), "pools": 2}
-"""The 08 exercise: notebook 08's ``tiny_nin`` (three mlpconv layers that keep the height
-and width, with 16, 32 and 10 channels, 2x2 max pooling with stride 2 between them,
-then global average pooling) run on ``data.photo(max_size=48)``."""
-
-
-def _tiny_nin_shapes(n_H: int, n_W: int) -> list[tuple[int, ...]]:
-    """The shapes of what ``tiny_nin`` returns for an ``(n_H, n_W, 3)`` image."""
-    shapes = []
-    for k, n_C in enumerate(TINY_NIN_EXERCISE["channels"]):
-        if k:  # 2x2 max pooling with stride 2 before every mlpconv but the first
-            n_H, n_W = n_H // 2, n_W // 2
-        shapes.append((n_H, n_W, n_C))
-    return [*shapes, (TINY_NIN_EXERCISE["channels"][-1],)]
-
-
-def check_tiny_nin_shapes(answer: object) -> Feedback:
-    """Check the shapes of the four arrays ``tiny_nin`` returns for the 08 exercise's photo
-    (see ``TINY_NIN_EXERCISE``): the three mlpconv outputs and the scores, in order."""
-    n_H, n_W, _ = data.photo(max_size=TINY_NIN_EXERCISE["max_size"]).shape
-    expected = _tiny_nin_shapes(n_H, n_W)
-    what = "the shapes of the four arrays tiny_nin returns, in order"
-
-    def check() -> str:
-        if answer is None:
-            raise _Wrong(f"give {what}, e.g. [a.shape for a in tiny_nin(small)]; got None.")
-        if not isinstance(answer, (list, tuple)) or len(answer) != len(expected) \
-                or not all(isinstance(shape, tuple) for shape in answer):
-            raise _Wrong(f"give {what}: a list of {len(expected)} shape tuples, "
-                         f"got {v.describe(answer)}"
-                         + (f" of length {len(answer)}." if isinstance(answer, (list, tuple))
-                            else "."))
-        sizes = [n for shape in answer for n in shape]
-        odd = [n for n in sizes if isinstance(n, (bool, np.bool_))
-               or not isinstance(n, numbers.Integral)]
-        if odd:
-            raise _Wrong(f"each size should be a whole number, got {v.describe(odd[0])}.")
-        shapes = [tuple(int(n) for n in shape) for shape in answer]
-        if shapes == expected:
-            return (f"{expected[0]} → {expected[1]} → {expected[2]} → {expected[3]}: the "
-                    "mlpconv layers keep the height and width and set the channels, each "
-                    "pooling halves the height and width (rounding down), and global "
-                    "average pooling leaves one score per class, whatever the image size.")
-        n_H_x, n_W_x, _ = data.photo(max_size=64).shape
-        if shapes == _tiny_nin_shapes(n_H_x, n_W_x):
-            raise _Wrong(f"those are the shapes for x, the photo of the notebook "
-                         f"({n_H_x}×{n_W_x}); run tiny_nin on photo(max_size="
-                         f"{TINY_NIN_EXERCISE['max_size']}), {n_H}×{n_W}.")
-        k = next(k for k, (shape, right) in enumerate(zip(shapes, expected, strict=True))
-                 if shape != right)
-        name = "the scores" if k == len(expected) - 1 else f"mlpconv {k + 1}'s output"
-        raise _Wrong(f"{name}: the shape is {expected[k]}, not {shapes[k]}. The image is "
-                     f"{n_H}×{n_W}; each pooling halves the height and width, rounding down.")
-
-    return _verdict(check)
-
 
 
 # -- 05: colour as a 1x1 convolution -------------------------------------------------
@@ -755,117 +766,6 @@ def check_weight_gradient(func: Callable[[np.ndarray, np.ndarray, np.ndarray, np
     return _verdict(check)
 
 
-# -- 03: shrinking channels ----------------------------------------------------------
-
-SHRINK_EXERCISE = {"n_H": 56, "n_W": 56, "n_C": 256, "n_F": 64}
-"""The layer of the 03 exercise: 64 filters of 1x1x256 shrink 56x56x256 to 56x56x64."""
-
-
-def check_shrink_multiplies(answer: object) -> Feedback:
-    """Check the multiplications of the 03 exercise's layer (see ``SHRINK_EXERCISE``)."""
-    n_H, n_W, n_C, n_F = (SHRINK_EXERCISE[k] for k in ("n_H", "n_W", "n_C", "n_F"))
-    expected = cost.conv_multiplies(n_H, n_W, 1, n_C, n_F)
-    mistakes = {
-        n_C * n_F: (f"that is the work at one pixel ({n_C}·{n_F}); the filters visit all "
-                    f"{n_H}·{n_W} pixels."),
-        cost.conv_params(1, n_C, n_F): ("that is the number of parameters; count the "
-                                        "multiplications done at every pixel."),
-        n_H * n_W * n_F: (f"that counts the output values; each one is a dot product of "
-                          f"{n_C} multiplications."),
-        n_H * n_W * n_C: (f"that counts the input values; each one is multiplied by each of "
-                          f"the {n_F} filters."),
-        n_H * n_W * n_C * n_C: (f"that keeps all {n_C} channels; this layer has {n_F} "
-                                "filters."),
-    }
-
-    def check() -> str:
-        _real_number(answer, "the answer")
-        if answer == expected:
-            return (f"{n_H}·{n_W}·{n_F}·{n_C} = {expected:,}: at each of the {n_H}·{n_W} "
-                    f"pixels, {n_F} dot products of {n_C} multiplications.")
-        raise _Wrong(mistakes.get(answer) or
-                     f"{answer} is not it. Count the pixels (n_H·n_W), times the filters "
-                     "(n_F), times the multiplications of one dot product (n_C).")
-
-    return _verdict(check)
-
-
-SAME_DEPTH_FILTERS = np.array([[1.0, -1.0],
-                               [2.0, 1.0]])
-"""The layer of the 03 exercise in miniature: 2 filters of 1x1x2 (the columns), no bias,
-then a ReLU, ``f(p) = max(p @ SAME_DEPTH_FILTERS, 0)``. Like 192 filters on 192
-channels, it keeps the number of channels."""
-SAME_DEPTH_FILTERS.flags.writeable = False
-
-
-def _numbers(values: np.ndarray) -> str:
-    return "[" + ", ".join(f"{value:.3g}" for value in values) + "]"
-
-
-def _fibre(item: object, name: str) -> np.ndarray:
-    """``item`` as a fibre of 2 finite real numbers; else a :class:`_Wrong` naming ``name``."""
-    example = "such as np.array([1.0, -2.0])"
-    if item is None:
-        raise _Wrong(f"{name} is None: give {name} as a numpy array of 2 numbers, {example}.")
-    fibre = item
-    if isinstance(item, (list, tuple)):
-        try:
-            fibre = np.asarray(item)
-        except ValueError:
-            fibre = None
-    if not isinstance(fibre, np.ndarray):
-        raise _Wrong(f"{name} should be a numpy array of 2 numbers, {example}; got "
-                     f"{v.describe(item)}.")
-    if fibre.dtype == np.bool_ or fibre.dtype.kind not in "iuf":
-        raise _Wrong(f"{name} should hold real numbers, got dtype {fibre.dtype}.")
-    if fibre.shape != (2,):
-        raise _Wrong(f"{name} has shape {v.shape_str(fibre.shape)}, but a fibre of this layer's "
-                     "input is one pixel's 2 channel values: shape (2,).")
-    if not np.isfinite(fibre).all():
-        raise _Wrong(f"{name} holds NaN or inf: give 2 finite numbers.")
-    return fibre.astype(float)
-
-
-def check_sum_rule_counterexample(answer: object) -> Feedback:
-    """Check ``(p, q)``: two fibres of 2 channel values each for which the 03 exercise's
-    layer ``f(p) = max(p @ SAME_DEPTH_FILTERS, 0)`` breaks the sum rule of linear maps,
-    ``f(p + q) != f(p) + f(q)``.
-
-    That happens exactly when some filter's sum is positive for one fibre and negative
-    for the other: apart, the ReLU cuts the negative one to 0; added first, it is not
-    cut.
-    """
-    W = SAME_DEPTH_FILTERS
-
-    def check() -> str:
-        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-            raise _Wrong(f"give two fibres (p, q), each a numpy array of 2 numbers; got "
-                         f"{v.describe(answer)}.")
-        p, q = _fibre(answer[0], "p"), _fibre(answer[1], "q")
-        z_p, z_q = p @ W, q @ W
-        together = np.maximum((p + q) @ W, 0)
-        apart = np.maximum(z_p, 0) + np.maximum(z_q, 0)
-        sums = f"p @ W = {_numbers(z_p)}, q @ W = {_numbers(z_q)}"
-        opposite = (z_p > 0) & (z_q < 0) | (z_p < 0) & (z_q > 0)
-        if not np.allclose(together, apart, rtol=1e-6, atol=1e-6):
-            k = int(np.argmax(np.abs(together - apart)))
-            return (f"f(p + q) = {_numbers(together)} but f(p) + f(q) = {_numbers(apart)}: "
-                    f"filter {k}'s sum is {z_p[k]:.3g} for p and {z_q[k]:.3g} for q, and the "
-                    "ReLU cuts the negative one to 0 only when they are apart. The layer "
-                    "keeps 2 channels, and it is not linear.")
-        if opposite.any():
-            k = int(np.argmax(opposite))
-            raise _Wrong(f"filter {k}'s sums have opposite signs ({sums}), but f(p + q) and "
-                         f"f(p) + f(q) differ too little to tell from rounding: use larger "
-                         "numbers, such as 1 and -1.")
-        raise _Wrong(f"here f(p + q) = f(p) + f(q) = {_numbers(together)}: no filter gives a "
-                     f"positive sum for one fibre and a negative one for the other ({sums}), "
-                     "so the ReLU passes both or cuts both, as a linear layer would. Choose p "
-                     "and q so that a filter's sum is positive for p and negative for q.")
-
-    return _verdict(check)
-
-
 # -- 07: bottlenecks -----------------------------------------------------------------
 
 BOTTLENECK_EXERCISE = {"n_H": 28, "n_W": 28, "n_C": 192, "f": 3, "n_F": 128, "n_B": 96}
@@ -943,6 +843,110 @@ def check_bottleneck_width(answer: object) -> Feedback:
         raise _Wrong(f"with n_B = {n_B} the bottleneck needs {c.bottleneck_multiplies:,} "
                      f"multiplications, only {c.multiply_ratio:.2f}× fewer than the direct "
                      f"{direct:,}: more than a tenth.")
+
+    return _verdict(check)
+
+
+# -- 08: one or two 1x1 layers in an mlpconv block ----------------------------------------
+
+MLPCONV_EXERCISE = {"n_C": 96, "f": 5, "n_F": 192}
+"""The block of the 08 exercise: a 5x5 convolution from 96 to 192 channels, then one or
+two 1x1 convolutions from 192 to 192 channels; every filter has a bias."""
+
+
+def check_mlpconv_params(answer: object) -> Feedback:
+    """Check ``(with_one, with_two)``: the parameters of the 08 exercise's mlpconv block
+    with one 1x1 layer, and with two (see ``MLPCONV_EXERCISE``)."""
+    n_C, f, n_F = MLPCONV_EXERCISE["n_C"], MLPCONV_EXERCISE["f"], MLPCONV_EXERCISE["n_F"]
+    first = cost.conv_params(f, n_C, n_F)
+    one_by_one = cost.conv_params(1, n_F, n_F)
+    expected = (first + one_by_one, first + 2 * one_by_one)
+    weights_only = cost.conv_params(f, n_C, n_F, bias=False) + \
+        cost.conv_params(1, n_F, n_F, bias=False)
+    as_if_f_by_f = first + cost.conv_params(f, n_F, n_F)
+    wrong_input = cost.conv_params(f, n_F, n_F) + one_by_one
+
+    def check() -> str:
+        one, two = _two_counts(answer, "(with_one, with_two): the block's parameters with "
+                               "one 1×1 layer and with two", expected,
+                               "the block with one 1×1 layer")
+        if (one, two) == expected:
+            return (f"{expected[0]:,} and {expected[1]:,}: the second 1×1 layer adds only "
+                    f"{one_by_one:,} parameters ({one_by_one / expected[0]:.1%} more), the "
+                    f"{f}×{f} convolution holds most of them.")
+        if one == weights_only:
+            raise _Wrong("that counts the weights only: each filter also has one bias.")
+        if one == one_by_one:
+            raise _Wrong(f"that counts the 1×1 layers only; the block starts with its {f}×{f} "
+                         "convolution, count it too.")
+        if one == as_if_f_by_f:
+            raise _Wrong(f"a 1×1 filter on {n_F} channels has 1·1·{n_F} weights, not "
+                         f"{f}·{f}·{n_F}.")
+        if one == wrong_input:
+            raise _Wrong(f"the {f}×{f} convolution sees the block's input, {n_C} channels, so "
+                         f"its filters are {f}×{f}×{n_C}.")
+        if one == expected[0]:
+            raise _Wrong(f"the first number is right. The second 1×1 layer also maps {n_F} "
+                         f"channels to {n_F}: add its weights and biases once more.")
+        raise _Wrong(f"{one} is not it. Add up each layer: f·f·n_C weights per filter plus one "
+                     "bias, times the number of filters.")
+
+    return _verdict(check)
+
+
+TINY_NIN_EXERCISE = {"max_size": 48, "channels": (16, 32, 10), "pools": 2}
+"""The 08 exercise: notebook 08's ``tiny_nin`` (three mlpconv layers that keep the height
+and width, with 16, 32 and 10 channels, 2x2 max pooling with stride 2 between them,
+then global average pooling) run on ``data.photo(max_size=48)``."""
+
+
+def _tiny_nin_shapes(n_H: int, n_W: int) -> list[tuple[int, ...]]:
+    """The shapes of what ``tiny_nin`` returns for an ``(n_H, n_W, 3)`` image."""
+    shapes = []
+    for k, n_C in enumerate(TINY_NIN_EXERCISE["channels"]):
+        if k:  # 2x2 max pooling with stride 2 before every mlpconv but the first
+            n_H, n_W = n_H // 2, n_W // 2
+        shapes.append((n_H, n_W, n_C))
+    return [*shapes, (TINY_NIN_EXERCISE["channels"][-1],)]
+
+
+def check_tiny_nin_shapes(answer: object) -> Feedback:
+    """Check the shapes of the four arrays ``tiny_nin`` returns for the 08 exercise's photo
+    (see ``TINY_NIN_EXERCISE``): the three mlpconv outputs and the scores, in order."""
+    n_H, n_W, _ = data.photo(max_size=TINY_NIN_EXERCISE["max_size"]).shape
+    expected = _tiny_nin_shapes(n_H, n_W)
+    what = "the shapes of the four arrays tiny_nin returns, in order"
+
+    def check() -> str:
+        if answer is None:
+            raise _Wrong(f"give {what}, e.g. [a.shape for a in tiny_nin(small)]; got None.")
+        if not isinstance(answer, (list, tuple)) or len(answer) != len(expected) \
+                or not all(isinstance(shape, tuple) for shape in answer):
+            raise _Wrong(f"give {what}: a list of {len(expected)} shape tuples, "
+                         f"got {v.describe(answer)}"
+                         + (f" of length {len(answer)}." if isinstance(answer, (list, tuple))
+                            else "."))
+        sizes = [n for shape in answer for n in shape]
+        odd = [n for n in sizes if isinstance(n, (bool, np.bool_))
+               or not isinstance(n, numbers.Integral)]
+        if odd:
+            raise _Wrong(f"each size should be a whole number, got {v.describe(odd[0])}.")
+        shapes = [tuple(int(n) for n in shape) for shape in answer]
+        if shapes == expected:
+            return (f"{expected[0]} → {expected[1]} → {expected[2]} → {expected[3]}: the "
+                    "mlpconv layers keep the height and width and set the channels, each "
+                    "pooling halves the height and width (rounding down), and global "
+                    "average pooling leaves one score per class, whatever the image size.")
+        n_H_x, n_W_x, _ = data.photo(max_size=64).shape
+        if shapes == _tiny_nin_shapes(n_H_x, n_W_x):
+            raise _Wrong(f"those are the shapes for x, the photo of the notebook "
+                         f"({n_H_x}×{n_W_x}); run tiny_nin on photo(max_size="
+                         f"{TINY_NIN_EXERCISE['max_size']}), {n_H}×{n_W}.")
+        k = next(k for k, (shape, right) in enumerate(zip(shapes, expected, strict=True))
+                 if shape != right)
+        name = "the scores" if k == len(expected) - 1 else f"mlpconv {k + 1}'s output"
+        raise _Wrong(f"{name}: the shape is {expected[k]}, not {shapes[k]}. The image is "
+                     f"{n_H}×{n_W}; each pooling halves the height and width, rounding down.")
 
     return _verdict(check)
 

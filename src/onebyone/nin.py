@@ -190,7 +190,8 @@ class Network:
 
 
 def digit_net(blocks: Sequence[Sequence[int]], head: str = "gap", n_classes: int = 10,
-              image_shape: tuple[int, int, int] = (8, 8, 1), seed: int = 0) -> Network:
+              image_shape: tuple[int, int, int] = (8, 8, 1), seed: int = 0,
+              f_after_first: int = 1) -> Network:
     """A Network in Network, or one of its ablations, for small images.
 
     Each block is an mlpconv layer: a 3 x 3 convolution to ``block[0]`` channels, then
@@ -200,6 +201,9 @@ def digit_net(blocks: Sequence[Sequence[int]], head: str = "gap", n_classes: int
     good), and global average pooling gives the scores. With ``head="dense"`` a fully
     connected layer on the flattened last volume gives them (the classic head).
 
+    ``f_after_first=3`` makes the control of the same depth and widths: 3 x 3
+    convolutions where the NIN has its 1 x 1 ones.
+
     Parameters
     ----------
     blocks : list of lists of int, e.g. ``[[16, 16, 16], [16, 16, 10]]``
@@ -208,14 +212,18 @@ def digit_net(blocks: Sequence[Sequence[int]], head: str = "gap", n_classes: int
     image_shape : ``(n_H, n_W, n_C)`` of the images the network will see (the dense
         head's size depends on it; the GAP head takes any size)
     seed : int, for the random starting weights
+    f_after_first : odd int, default 1
+        The size f of the f x f convolutions after each block's first (which is 3 x 3);
+        zero padding of ``f // 2`` keeps their height and width.
 
     Returns
     -------
     Network
     """
-    widths, (n_H, n_W, n_C) = _widths(blocks, head, n_classes, image_shape)
+    widths, (n_H, n_W, n_C), f_after_first = _widths(blocks, head, n_classes, image_shape,
+                                                     f_after_first)
     seed = v.integer("seed", seed, minimum=0)
-    n_params = _count(widths, (n_H, n_W, n_C), head, n_classes)
+    n_params = _count(widths, (n_H, n_W, n_C), head, n_classes, f_after_first)
     if n_params > MAX_PARAMS:
         raise ValueError(f"blocks {blocks!r} on image_shape {image_shape} make {n_params:,} "
                          f"parameters; at most {MAX_PARAMS:,} are allowed")
@@ -227,7 +235,7 @@ def digit_net(blocks: Sequence[Sequence[int]], head: str = "gap", n_classes: int
             layers.append(MaxPool())
             n_H, n_W = n_H // 2, n_W // 2
         for j, n_F in enumerate(block):
-            layers.append(Conv(3 if j == 0 else 1, n_C, n_F, rng))
+            layers.append(Conv(3 if j == 0 else f_after_first, n_C, n_F, rng))
             layers.append(ReLU())
             n_C = n_F
     if head == "gap":
@@ -238,17 +246,22 @@ def digit_net(blocks: Sequence[Sequence[int]], head: str = "gap", n_classes: int
 
 
 def count_params(blocks: Sequence[Sequence[int]], head: str = "gap", n_classes: int = 10,
-                 image_shape: tuple[int, int, int] = (8, 8, 1)) -> int:
+                 image_shape: tuple[int, int, int] = (8, 8, 1), f_after_first: int = 1) -> int:
     """The parameters of ``digit_net(blocks, head, ...)``, counted with :mod:`cost`
     (never by building the network). The arguments are checked as digit_net checks them."""
-    widths, shape = _widths(blocks, head, n_classes, image_shape)
-    return _count(widths, shape, head, int(n_classes))
+    widths, shape, f_after_first = _widths(blocks, head, n_classes, image_shape,
+                                           f_after_first)
+    return _count(widths, shape, head, int(n_classes), f_after_first)
 
 
-def _widths(blocks: object, head: object, n_classes: object, image_shape: object
-            ) -> tuple[list[list[int]], tuple[int, int, int]]:
+def _widths(blocks: object, head: object, n_classes: object, image_shape: object,
+            f_after_first: object) -> tuple[list[list[int]], tuple[int, int, int], int]:
     """The checked arguments of :func:`digit_net` and :func:`count_params`: each block's
-    widths as ints, and ``image_shape`` as ``(n_H, n_W, n_C)``."""
+    widths as ints, ``image_shape`` as ``(n_H, n_W, n_C)``, and ``f_after_first``."""
+    f_after_first = v.integer("f_after_first", f_after_first)
+    if f_after_first % 2 == 0:
+        raise ValueError(f"f_after_first must be odd (a padding of f // 2 keeps the height "
+                         f"and width only for odd f), got {f_after_first}")
     if not isinstance(head, str) or head not in HEADS:
         raise ValueError(f"head must be 'gap' or 'dense', got {head!r}")
     n_classes = v.integer("n_classes", n_classes)
@@ -268,18 +281,18 @@ def _widths(blocks: object, head: object, n_classes: object, image_shape: object
     if min(n_H, n_W) < 2 ** (len(widths) - 1):
         raise ValueError(f"{len(widths)} blocks pool {len(widths) - 1} times, too often for "
                          f"{n_H}x{n_W} images (image_shape {image_shape})")
-    return widths, (n_H, n_W, n_C)
+    return widths, (n_H, n_W, n_C), f_after_first
 
 
 def _count(widths: list[list[int]], image_shape: tuple[int, int, int], head: str,
-           n_classes: int) -> int:
+           n_classes: int, f_after_first: int) -> int:
     n_H, n_W, n_C = image_shape
     total = 0
     for k, block in enumerate(widths):
         if k:
             n_H, n_W = n_H // 2, n_W // 2
         for j, n_F in enumerate(block):
-            total += cost.conv_params(3 if j == 0 else 1, n_C, n_F)
+            total += cost.conv_params(3 if j == 0 else f_after_first, n_C, n_F)
             n_C = n_F
     if head == "dense":
         total += cost.dense_params(n_H * n_W * n_C, n_classes)
@@ -291,7 +304,8 @@ class Adam:
 
     Each parameter moves against a running mean of its gradients, divided by the root
     of a running mean of their squares: a step of about ``learning_rate`` per weight,
-    whatever the scale of its gradient.
+    whatever the scale of its gradient. ``eps`` keeps the division finite for a weight
+    whose gradient has always been 0.
     """
 
     def __init__(self, net: Network, beta1: float = 0.9, beta2: float = 0.999,
@@ -305,16 +319,17 @@ class Adam:
     def step(self, learning_rate: float) -> None:
         """Update every parameter in place from the gradients of the last backward pass."""
         self.steps += 1
-        b1, b2 = self.beta1, self.beta2
-        # the running means start at 0: dividing by 1 - beta^t corrects that bias
-        size = learning_rate * np.sqrt(1 - b2 ** self.steps) / (1 - b1 ** self.steps)
+        b1, b2, t = self.beta1, self.beta2, self.steps
+        # both running means start at 0: the mean / (1 - b1**t) and the square / (1 - b2**t)
+        # make up for it, and both corrections go into one step size
+        step_size = learning_rate * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
         for layer in self.net.layers:
             for name, p in layer.params.items():
                 g = layer.grads[name]
                 mean, square = self.mean[id(p)], self.square[id(p)]
                 mean += (1 - b1) * (g - mean)
                 square += (1 - b2) * (g * g - square)
-                p -= (size * mean / (np.sqrt(square) + self.eps)).astype(DTYPE)
+                p -= step_size * mean / (np.sqrt(square) + self.eps)
 
 
 def _parameters(net: Network) -> list[np.ndarray]:

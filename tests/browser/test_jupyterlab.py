@@ -35,8 +35,9 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 TIMEOUT_MS = 60_000
-# running every cell: 09 trains 15 networks, about 25 s on the development machine alone,
-# and 100 to 130 s in the full suite, beside another notebook's training on the other core
+# running every cell: the longest notebooks take about 10 s on the development machine alone
+# (09 trains one network and reads its ablation's shipped results), several times that in
+# the full suite beside other work; the wait is for the last cell's prompt, not a delay
 RUN_ALL_TIMEOUT_MS = 300_000
 # every control a widget cell may contain must be operated below; anything else fails
 CONTROL = "input, select, button, textarea, [contenteditable='true'], [role='slider']"

@@ -18,9 +18,9 @@ One module per kind of figure; the notebooks call them from here (``viz.heatmap`
 
 - ``_figure``: the machinery every figure shares (the Figure and its ``alt``, the colour
   words and keys, the numbers an alt text lists);
-- ``grids``: heatmaps, channel montages, a pixel's fiber, photos (01–05, 10);
+- ``grids``: heatmaps, channel montages, a pixel's fiber, photos (01 to 05, 10);
 - ``matmul``: a 1×1 convolution drawn as its matrix product (04);
-- ``volumes``: volumes drawn as boxes, with the filter where it sits (01–03, 07–09);
+- ``volumes``: volumes drawn as boxes, with the filter where it sits (01 to 03, 07 to 09);
 - ``costs``: a bottleneck's cost as bars (07);
 - ``training``: loss curves, decision maps, training curves (06, 09);
 - ``digits``: digits, class maps and a confusion matrix (09, 10).
