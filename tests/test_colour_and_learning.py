@@ -1116,6 +1116,15 @@ class TestCheckWeightGradient:
         assert_wrong(exercises.check_weight_gradient(
             lambda x, w, b, y: factor * gradient_right(x, w, b, y)), hint)
 
+    def test_divided_by_the_pixels_only(self):
+        def per_pixel(x, w, b, y):  # the mean over the n_H·n_W pixels, not over all of z
+            z = x.reshape(-1, x.shape[-1]) @ w + b
+            dz = 2 * (z - y.reshape(z.shape)) / (x.shape[0] * x.shape[1])
+            return x.reshape(-1, x.shape[-1]).T @ dz
+
+        assert_wrong(exercises.check_weight_gradient(per_pixel), "2 times the answer",
+                     "20 pixels times their 2 channels, N = 40")
+
     def test_forgot_the_bias(self):
         assert_wrong(exercises.check_weight_gradient(
             lambda x, w, b, y: gradient_right(x, w, 0 * b, y)), "without bias")

@@ -131,6 +131,20 @@ class TestCheckSingleChannel:
         called = single_vectorized(LECTURE, 2.0, 0.0)
         assert_wrong(exercises.check_single_channel(called), "without calling")
 
+    def test_an_integer_result_is_named_as_the_cause(self):
+        # np.zeros_like on the lecture's integer image keeps int: -1.5·1 + 4 = 2.5 is stored as 2
+        def zeros_like(image, w, b):
+            out = np.zeros_like(image)
+            out[...] = w * image + b
+            return out
+
+        assert_wrong(exercises.check_single_channel(zeros_like), "2.5", "whole numbers",
+                     f"dtype {data.SEED_MATRIX.dtype}", "float array")
+        # a float result that is wrong gets no word about dtypes
+        message = assert_wrong(exercises.check_single_channel(lambda image, w, b: image * w),
+                               "at index")
+        assert "whole numbers" not in message
+
     def test_returns_a_list(self):
         assert_wrong(exercises.check_single_channel(lambda image, w, b: (image * w + b).tolist()),
                      "numpy array", "list")

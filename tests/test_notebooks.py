@@ -22,8 +22,6 @@ import nav  # tools/nav.py, importable through tests/conftest.py
 from lecture import LECTURE
 from notebook_run import DETAILS, PYTHON_BLOCK, Drawn, executed, without_magics
 from notebook_run import solutions as _solutions
-from onebyone.exercises import Question
-from test_quiz import quiz_cells, quiz_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -415,19 +413,3 @@ def test_01_draws_the_lecture_picture_with_the_notebook_numbers():
     np.testing.assert_array_equal(filter_value, [[2]])
     np.testing.assert_array_equal(output, 2 * LECTURE)
     assert output is namespace["out"]  # the loop's result, not numbers typed again
-
-
-# the quizzes rewritten with the mistakes learners make (the issue "The lecture's
-# pictures, live"); the other notebooks' quizzes are to follow
-REVISED_QUIZZES = ["01_single_channel", "05_colour_as_1x1", "06_nonlinearity_and_learning"]
-
-
-@pytest.mark.parametrize("name", REVISED_QUIZZES)
-def test_quiz_answers_are_not_always_in_one_place(name):
-    path = ROOT / "notebooks" / f"{name}.ipynb"
-    assert len(quiz_cells(path)) == 1
-    questions = quiz_questions(path)
-    assert len(questions) >= 3 and all(isinstance(q, Question) for q in questions)
-    assert all(len(q.options) >= 3 for q in questions), "a right answer and two mistakes"
-    # "always the first option" must not score full marks
-    assert len({q.answer for q in questions}) > 1, [q.answer for q in questions]

@@ -86,8 +86,14 @@ def _first_difference(answer: np.ndarray, expected: np.ndarray) -> str | None:
     if close.all():
         return None
     index = tuple(int(k) for k in np.argwhere(~close)[0])
-    return (f"at index {index} you have {answer[index]:.6g} but the answer is "
-            f"{expected[index]:.6g} ({int((~close).sum())} of {close.size} values differ).")
+    problem = (f"at index {index} you have {answer[index]:.6g} but the answer is "
+               f"{expected[index]:.6g} ({int((~close).sum())} of {close.size} values differ).")
+    if answer.dtype.kind in "iu" and not np.array_equal(expected, np.round(expected)):
+        # e.g. np.zeros_like(image) on an integer image: every store drops the fraction
+        problem += (f" Your result holds whole numbers only (dtype {answer.dtype}), which "
+                    "drops every fraction: start from a float array (np.zeros(shape) is "
+                    "float; np.zeros_like of an integer array is not).")
+    return problem
 
 
 def _real_number(answer: object, what: str) -> numbers.Real:
@@ -743,7 +749,7 @@ def check_weight_gradient(func: Callable[[np.ndarray, np.ndarray, np.ndarray, np
             answer = _as_result(answer, expected, f"your dw {sizes}")
             if _first_difference(answer, expected) is None:
                 continue
-            n = y.size
+            n, n_F = y.size, y.shape[-1]
             mistakes = (
                 (0.5 * expected, "half the answer: the square gives a factor 2, "
                                  "d(z - y)²/dz = 2(z - y)."),
@@ -753,6 +759,9 @@ def check_weight_gradient(func: Callable[[np.ndarray, np.ndarray, np.ndarray, np
                 (0.5 * n * expected, f"{n // 2 if n % 2 == 0 else n / 2} times the answer: "
                                      f"divide by the {n} values of z, and keep the factor 2 "
                                      "of the square."),
+                (n_F * expected, f"{n_F} times the answer: N counts every value of z, "
+                                 f"the {n // n_F} pixels times their {n_F} channels, "
+                                 f"N = {n}."),
                 (_mse_weight_gradient(x, w, np.zeros_like(b), y),
                  "the gradient of a layer without bias: z = x·w + b."),
             )
