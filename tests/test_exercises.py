@@ -11,7 +11,7 @@ import pytest
 
 from feedback import assert_right, assert_wrong
 from lecture import LECTURE
-from onebyone import cost, data, exercises
+from onebyone import cost, data, exercises, nin
 from onebyone.exercises import Feedback
 
 # -- learners' answers to 01: one channel ------------------------------------------
@@ -1013,6 +1013,16 @@ class TestCheckMarginReadings:
     def test_not_a_network(self, readings):
         assert_wrong(exercises.check_margin_readings(readings, None), "trained network",
                      "second argument", "None")
+
+    @pytest.mark.parametrize(("blocks", "head", "hints"), [
+        ([[16, 16, 16], [16, 16, 16]], "dense", ("GAP head", "pools 1 time", "Dense")),
+        ([[4], [4], [10]], "gap", ("one 2×2 pooling", "pools 2 time")),
+    ])
+    def test_another_network_gets_feedback_not_a_traceback(self, readings, blocks, head,
+                                                            hints):
+        # the windows fit maps pooled once and averaged: other networks are named, not run
+        other = nin.digit_net(blocks, head=head, seed=0)
+        assert_wrong(exercises.check_margin_readings(readings, other), *hints)
 
     @pytest.mark.parametrize("answer", ODD_ANSWERS)
     def test_never_raises(self, net, answer):

@@ -156,9 +156,10 @@ def _run(variants: Mapping[str, Mapping], learning_rates: Sequence[float],
     for (name, rate, seed), (right, parameters, _) in zip(runs, trained, strict=True):
         validation[name][rate].append(right)
         weights[name, rate, seed] = parameters
-    # the rate of the best mean (the same as the best sum) over the seeds; max keeps the
-    # first of equals, the smaller rate
-    chosen = {name: max(learning_rates, key=lambda rate, name=name: sum(validation[name][rate]))
+    # the rate of the best mean (the same as the best sum) over the seeds; of equals, the
+    # smaller rate, whatever the grid's order
+    chosen = {name: max(learning_rates,
+                        key=lambda rate, name=name: (sum(validation[name][rate]), -rate))
               for name in variants}
 
     # every choice is made: now, once, the test set

@@ -1129,7 +1129,7 @@ def check_true_class_ranks(ranks: object, net: object) -> Feedback:
     return _verdict(check)
 
 
-# -- 10: a transformer's feed-forward network, and grouped 1x1 convolutions --------------
+# -- 10: the feed-forward network, grouped 1x1 convolutions, a head on a canvas --------
 
 FFN_EXERCISE = {"T": 128, "d_model": 768, "d_ff": 3072}
 """The 10 exercise's feed-forward network: BERT-base's, on a sequence of 128 tokens."""
@@ -1353,7 +1353,7 @@ def _margin_classes(net: nin.Network, images: np.ndarray) -> dict[int, np.ndarra
     if key not in _last_window_classes:
         _last_window_classes.clear()
         _last_window_classes[key] = {m: _window_classes(net, images, m, m)
-                               for m in ALIGNMENT_EXERCISE["margins"]}
+                                     for m in ALIGNMENT_EXERCISE["margins"]}
     return _last_window_classes[key]
 
 
@@ -1370,6 +1370,12 @@ def check_margin_readings(readings: object, net: object) -> Feedback:
         if not isinstance(net, nin.Network):
             raise _Wrong("give the trained network as the second argument, "
                          f"check_margin_readings(readings, net); got {v.describe(net)}.")
+        pools = sum(isinstance(layer, nin.MaxPool) for layer in net.layers)
+        if pools != 1 or not isinstance(net.layers[-1], nin.GlobalAveragePool):
+            # the windows of the notebook's windows_of fit maps pooled once, then averaged
+            raise _Wrong("give the network the notebook trained, two blocks with one 2×2 "
+                         f"pooling and a GAP head; this one pools {pools} time(s) and ends "
+                         f"with {type(net.layers[-1]).__name__}.")
         listed = isinstance(readings, (list, tuple)) \
             or (isinstance(readings, np.ndarray) and readings.ndim == 1)
         if not listed:
@@ -1396,10 +1402,11 @@ def check_margin_readings(readings: object, net: object) -> Feedback:
             width, k, pool = e["digit_width"], e["digits"], e["pool"]
             grid = [m for m in margins
                     if all((s * (width + 2 * m) + m) % pool == 0 for s in range(k))]
-            shares = {m: f"{expected[m]:.1%}" for m in margins}
+            share = dict(zip(margins, expected, strict=True))
+            shares = {m: f"{share[m]:.1%}" for m in margins}
             packed = (" With no blank columns (margin 0) the digits are on the grid, but "
                       "their neighbours leak into the windows." if 0 in grid
-                      and expected[0] < min(expected[m] for m in grid if m) else "")
+                      and share[0] < min(share[m] for m in grid if m) else "")
             return (f"on the pooling grid (margins {', '.join(map(str, grid))}) the window "
                     f"averages read {', '.join(shares[m] for m in grid)}; off it (margins "
                     f"{', '.join(str(m) for m in margins if m not in grid)}), "
@@ -1408,24 +1415,24 @@ def check_margin_readings(readings: object, net: object) -> Feedback:
         if given.max() > 1 and not len(np.flatnonzero(np.abs(given / 100 - expected) > close)):
             raise _Wrong("those are percentages; give shares between 0 and 1, such as 0.5 "
                          "for 50%.")
-        m = int(off[0])
-        if np.abs(given[m] - np.mean(read[m] == net.predict(test.images))) <= close:
+        m, given_m = margins[int(off[0])], float(given[int(off[0])])
+        if np.abs(given_m - np.mean(read[m] == net.predict(test.images))) <= close:
             raise _Wrong(f"margin {m}: that is how often the windows agree with each digit "
                          "read alone; count the digits they read right, against "
                          "digits.test.labels.")
         for canvas_margin, window_margin, fix in ((m, 2, "windows_of"), (2, m, "canvas_of")):
             classes = _window_classes(net, test.images, canvas_margin, window_margin)
             if m != 2 and classes is not None \
-                    and abs(given[m] - np.mean(classes == test.labels)) <= close:
+                    and abs(given_m - np.mean(classes == test.labels)) <= close:
                 raise _Wrong(f"margin {m}: that is what the windows of margin {window_margin} "
                              f"read on canvases with margin {canvas_margin}; pass the margin "
                              f"to {fix} too.")
         first = e["digits"]
-        if abs(given[m] - np.mean(read[m][:first] == test.labels[:first])) <= close:
+        if abs(given_m - np.mean(read[m][:first] == test.labels[:first])) <= close:
             raise _Wrong(f"margin {m}: that is one canvas's reading; measure all "
                          f"{len(test.labels)} test digits, "
                          f"{len(test.labels) // first} canvases of {first}.")
-        raise _Wrong(f"margin {m}: {given[m]:.3f} is not what the window averages read. Put "
+        raise _Wrong(f"margin {m}: {given_m:.3f} is not what the window averages read. Put "
                      f"the {len(test.labels)} test digits in canvases of {first} with "
                      f"margin {m}, average each class map over windows_of({first}, {m}), "
                      "and compare the largest class with digits.test.labels.")
