@@ -28,6 +28,7 @@ import nbformat
 import pytest
 
 import classroom  # tools/classroom.py
+from grading import jupyter_path, require_root
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = classroom.notebook_names()
@@ -197,11 +198,15 @@ def _student(name: str, home: Path, exchange: Path, *args: str) -> str:
 
 @pytest.mark.slow
 def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
+    require_root()
     exchange = tmp_path / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)
-    def instructor(*args: str) -> str:  # the exchange is read by the course's config
-        return classroom.nbgrader(course, *args, env={"NBGRADER_EXCHANGE": str(exchange)})
+    env = {"NBGRADER_EXCHANGE": str(exchange),  # read by the course's config
+           "JUPYTER_PATH": jupyter_path(tmp_path / "jupyter")}  # the grading kernel
+
+    def instructor(*args: str) -> str:
+        return classroom.nbgrader(course, *args, env=env)
 
     for name in LOOP:
         instructor("release_assignment", name)
@@ -249,20 +254,27 @@ def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
             assert re.search(rf"Score:\s*{score:g}(\.0)?\s*/", text), (student, name, score)
 
 
-def _validate(path: Path, invert: bool) -> dict:
+def _validate(path: Path, invert: bool, kernel: str | None = None) -> dict:
     from nbgrader.validator import Validator
     from traitlets.config import Config
 
     config = Config()
-    config.ExecutePreprocessor.timeout = 900
+    config.Execute.timeout = 900
+    if kernel:
+        config.Execute.kernel_name = kernel
     return Validator(config=config, invert=invert).validate(str(path))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
-def test_the_source_passes_validation_and_the_student_copy_fails_it(name, course):
+def test_the_source_passes_validation_and_the_student_copy_fails_it(name, course, tmp_path,
+                                                                    monkeypatch):
     """nbgrader's validation both ways (its command exits 0 even when tests fail, so its
-    Validator is asked): the instructor's source passes every test; the student copy, as
-    given, passes none."""
-    assert _validate(course / "source" / name / f"{name}.ipynb", invert=False) == {}
+    Validator is asked): the instructor's source passes every test in the grading kernel,
+    within its limits, as a student's right answers must; the student copy, as given (and
+    as a student validates it, in their own kernel), passes none."""
+    require_root()
+    monkeypatch.setenv("JUPYTER_PATH", jupyter_path(tmp_path))
+    assert _validate(course / "source" / name / f"{name}.ipynb", invert=False,
+                     kernel=classroom.GRADING_KERNEL) == {}
     assert _validate(course / "release" / name / f"{name}.ipynb", invert=True) == {}

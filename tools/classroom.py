@@ -45,6 +45,8 @@ NOTEBOOKS = ROOT / "notebooks"
 TASKS = ROOT / "classroom" / "tasks.toml"
 DEFAULT_DIR = ROOT / "_build" / "classroom"
 COURSE_ID = "onebyone"
+GRADING_KERNEL = "onebyone-grading"
+"""The kernel nbgrader grades in: tools/grading_kernel.py, installed as its kernel spec."""
 EXCHANGE = "/srv/nbgrader/exchange"
 """nbgrader's default exchange; on one machine or a hub, all users can write it."""
 
@@ -65,8 +67,14 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # The student's stub is the learner's own cell, written above the solution region, so the
 # region is removed without a stub in its place.
 c.ClearSolutions.code_stub = {{"python": ""}}
-# Notebook 09 trains networks for a minute or more on a busy machine.
-c.ExecutePreprocessor.timeout = 900
+# Students' answers are untrusted code: nbgrader runs every notebook it grades in this
+# kernel. "onebyone-grading" (tools/grading_kernel.py) runs it as a user id of its own, with
+# no network, in an empty folder, with limits on memory, processes and CPU time.
+c.Execute.kernel_name = {kernel!r}
+# A time limit per cell: a cell still running after 15 minutes is interrupted, and the
+# student's feedback says so. Notebook 09 trains networks for a minute or more on a busy
+# machine.
+c.Execute.timeout = 900
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", {exchange!r})
 # Autograding puts the hidden tests back into each submission; the feedback leaves them out
 # (a traceback of a failing hidden test still quotes its failing line).
@@ -245,8 +253,10 @@ def notebook_names() -> list[str]:
     return sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def write_sources(dest: Path, names: list[str] | None = None) -> list[str]:
-    """Write ``nbgrader_config.py`` and ``source/`` into ``dest``; return the assignments."""
+def write_sources(dest: Path, names: list[str] | None = None,
+                  kernel: str = GRADING_KERNEL) -> list[str]:
+    """Write ``nbgrader_config.py`` (grading in the kernel ``kernel``) and ``source/`` into
+    ``dest``, a folder only its owner may enter; return the assignments."""
     spec = load_spec()
     names = names or notebook_names()
     unused = set(k for k in spec if k.startswith("check_")) - {
@@ -254,8 +264,9 @@ def write_sources(dest: Path, names: list[str] | None = None) -> list[str]:
     if unused and names == notebook_names():
         raise ValueError(f"{TASKS.name} has tasks no notebook asks for: {sorted(unused)}")
     dest.mkdir(parents=True, exist_ok=True)
+    dest.chmod(0o700)  # the hidden tests, the gradebook, the students' work
     (dest / "nbgrader_config.py").write_text(
-        CONFIG.format(course=COURSE_ID, exchange=EXCHANGE), encoding="utf-8")
+        CONFIG.format(course=COURSE_ID, exchange=EXCHANGE, kernel=kernel), encoding="utf-8")
     for name in names:
         folder = dest / "source" / name
         if folder.exists():
@@ -300,10 +311,12 @@ def _put_tools_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
 
 
-def build(dest: Path = DEFAULT_DIR, names: list[str] | None = None) -> Path:
-    """The course directory in ``dest``: config, ``source/`` and ``release/``."""
+def build(dest: Path = DEFAULT_DIR, names: list[str] | None = None,
+          kernel: str = GRADING_KERNEL) -> Path:
+    """The course directory in ``dest``: config, ``source/`` and ``release/``; students'
+    notebooks are graded in the kernel ``kernel``."""
     dest = dest.resolve()
-    names = write_sources(dest, names)
+    names = write_sources(dest, names, kernel)
     grader = api(dest)
     for name in names:
         result = grader.generate_assignment(name, force=True, create=True)
@@ -375,6 +388,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR,
                         help="the course directory to build (default: _build/classroom)")
     parser.add_argument("--branch", help="also commit the student copies to this branch")
+    parser.add_argument("--grading-kernel", default=GRADING_KERNEL, metavar="NAME",
+                        help="the kernel autograde runs students' notebooks in (default: "
+                        f"{GRADING_KERNEL}, tools/grading_kernel.py; python3 runs them with "
+                        "the grader's own rights)")
     parser.add_argument("--link", metavar="HUB", help="print the nbgitpuller link of the "
                         "branch for the hub at this address, with --repo, and build nothing")
     parser.add_argument("--binder", metavar="OWNER/NAME", help="print the mybinder.org link "
@@ -389,7 +406,7 @@ def main(argv: list[str]) -> int:
         print(nbgitpuller_link(args.link, args.repo, args.branch) if args.link
               else binder_link(args.binder, args.repo, args.branch))
         return 0
-    dest = build(args.dir)
+    dest = build(args.dir, kernel=args.grading_kernel)
     print(f"The course directory is {dest}: source/ holds the instructor's notebooks, "
           f"release/ the student copies.")
     if args.branch:

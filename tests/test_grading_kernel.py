@@ -1,0 +1,157 @@
+"""Students' answers are untrusted code: the grading kernel (tools/grading_kernel.py)
+contains them.
+
+One class, autograded in one pass by nbgrader in a course directory that tools/classroom.py
+built: an honest student, and a student for each attack, whose answer to the first task of
+01 tries it, then gives the right answer. Each attack is first shown to work where students'
+code runs with the grader's rights (the kernel python3, as before the grading kernel): it
+reads the hidden tests, writes the gradebook, opens a connection, allocates 10 GiB, forks
+200 processes, and the attacker still gets full marks. In the grading kernel each fails:
+the attacker gets 0 for that task and feedback that names the error, the other tasks keep
+their points, and the honest student's grade is the same. An answer that loops forever is
+interrupted by the time limit per cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+import socket
+import sqlite3
+import tempfile
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import classroom  # tools/classroom.py
+from grading import jupyter_path, require_root
+
+NAME = "01_single_channel"
+TASKS = [task for _, task in classroom.tasks(NAME, classroom._read(NAME), classroom.load_spec())]
+FIRST = TASKS[0]
+TOTAL = sum(task.points for task in TASKS)
+TABLE = "written_by_a_student"
+TIME_LIMIT = 30
+"""Seconds per cell for the class here (the course's is 15 minutes)."""
+
+ATTACKS = {
+    "reads-hidden-tests": (
+        # (the marker spelt in two parts: in one, it would end the answer's feedback)
+        "print('BEGIN HIDDEN' + ' TESTS' in open({source!r}).read())", "PermissionError"),
+    "writes-gradebook": (
+        "import sqlite3\n"
+        "with sqlite3.connect({gradebook!r}, timeout=60) as db:\n"
+        f"    db.execute('CREATE TABLE {TABLE} (x)')", "OperationalError"),
+    "opens-socket": (
+        "import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=10).close()",
+        "Network is unreachable"),
+    "allocates-10-gib": (
+        "import numpy as np\nmemory = np.empty(10 << 30, dtype=np.uint8)", "MemoryError"),
+    "forks-repeatedly": (
+        "import os, time\nchildren = []\nfor _ in range(200):\n"
+        "    child = os.fork()\n    if child == 0:\n        time.sleep(2)\n        os._exit(0)\n"
+        "    children.append(child)\nprint(len(children), 'children')",
+        "BlockingIOError"),
+}
+LOOP = ("loops-forever", "while True:\n    pass", "KeyboardInterrupt")
+
+
+class Listener:
+    """A port on 127.0.0.1 that counts the connections it is offered."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections += 1
+            client.close()
+
+
+def _grade_class(kernel: str, attacks: dict, tmp_path: Path) -> tuple[Path, dict, Listener]:
+    """Build the course directory (in a folder anyone may enter, like a home), hand in one
+    notebook per student, autograde them all at once; the directory, each student's score
+    and the listener the socket attack aims at."""
+    home = Path(tempfile.mkdtemp(dir=tmp_path))
+    home.chmod(0o755)
+    tmp_path.chmod(0o755)
+    course = classroom.build(home / "course", [NAME], kernel=kernel)
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write(f"c.Execute.timeout = {TIME_LIMIT}\n")
+    listener = Listener()
+    where = {"source": str(course / "source" / NAME / f"{NAME}.ipynb"),
+             "gradebook": str(course / "gradebook.db"), "port": listener.port}
+    right = classroom.solutions(NAME)
+    answers = {"honest": right} | {
+        student: {**right, FIRST.check: f"{code.format(**where)}\n{right[FIRST.check]}"}
+        for student, (code, _) in attacks.items()}
+    for student, answer in answers.items():
+        folder = course / "submitted" / student / NAME
+        folder.mkdir(parents=True)
+        notebook = folder / f"{NAME}.ipynb"
+        notebook.write_bytes((course / "release" / NAME / f"{NAME}.ipynb").read_bytes())
+        classroom.fill_in(notebook, answer)
+    env = {"JUPYTER_PATH": jupyter_path(tmp_path / "jupyter")}
+    classroom.nbgrader(course, "autograde", NAME, env=env)
+    classroom.nbgrader(course, "generate_feedback", NAME, env=env)
+    classroom.nbgrader(course, "export", f"--to={tmp_path / 'grades.csv'}", env=env)
+    with open(tmp_path / "grades.csv", newline="") as grades:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(grades)}
+    assert set(scores) == set(answers), "a student's grade is missing"
+    return course, scores, listener
+
+
+def _answer_output(course: Path, student: str) -> str:
+    """What the student's first answer cell printed when graded, errors included."""
+    graded = nbformat.read(course / "autograded" / student / NAME / f"{NAME}.ipynb", 4)
+    (cell,) = [cell for cell in graded.cells
+               if cell.metadata.get("nbgrader", {}).get("grade_id") == f"{FIRST.check}-answer"]
+    return json.dumps(cell.outputs)
+
+
+def _feedback(course: Path, student: str) -> str:
+    page = course / "feedback" / student / NAME / f"{NAME}.html"
+    return html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+
+
+def _tables(gradebook: Path) -> set[str]:
+    with sqlite3.connect(gradebook) as db:
+        return {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+
+
+@pytest.mark.slow
+def test_with_the_graders_rights_every_attack_works_and_goes_unnoticed(tmp_path):
+    """The attacks are real: where answers run as the grader, each does what it tries,
+    and the attacker, who also answers right, gets full marks."""
+    course, scores, listener = _grade_class("python3", ATTACKS, tmp_path)
+    assert scores == dict.fromkeys(scores, TOTAL)
+    assert "true" in _answer_output(course, "reads-hidden-tests").lower()
+    assert TABLE in _tables(course / "gradebook.db")
+    assert listener.connections >= 1
+    assert "Error" not in _answer_output(course, "allocates-10-gib")
+    assert "200 children" in _answer_output(course, "forks-repeatedly")
+
+
+@pytest.mark.slow
+def test_in_the_grading_kernel_each_attack_fails_and_costs_only_its_task(tmp_path):
+    require_root()
+    attacks = {**ATTACKS, LOOP[0]: LOOP[1:]}
+    course, scores, listener = _grade_class(classroom.GRADING_KERNEL, attacks, tmp_path)
+    assert scores["honest"] == TOTAL
+    for student, (_, error) in attacks.items():
+        assert scores[student] == TOTAL - FIRST.points, student
+        assert error in _answer_output(course, student), student
+        assert error in _feedback(course, student), student
+    assert TABLE not in _tables(course / "gradebook.db")
+    assert listener.connections == 0
