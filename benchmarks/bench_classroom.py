@@ -2,18 +2,23 @@
 
 Every simulated student submits the solutions of every assignment; nbgrader's
 ``autograde`` then grades them, as an instructor runs it: one command per assignment,
-which grades its submissions one after another. Beside it, the same notebooks executed
-once each in a fresh kernel, and the same grading split over two processes at a time.
+which grades its submissions one after another, each in the grading kernel
+(tools/grading_kernel.py; as root, as on a hub through sudo). Beside it, the same
+notebooks executed once each in a fresh kernel, and the same grading split over two
+processes at a time.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -23,6 +28,7 @@ from bench_course import execute_seconds
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import classroom
+import grading_kernel
 
 STUDENTS = 4
 OVERHEAD_TARGET = 1.5
@@ -60,12 +66,27 @@ def _full_marks(course: Path, names: list[str], students: list[str]) -> bool:
                for n in names for s in students)
 
 
+@contextmanager
+def _grading_kernel(folder: Path) -> Iterator[None]:
+    """The grading kernel's spec in ``folder``, on JUPYTER_PATH for nbgrader's runs."""
+    grading_kernel.install(folder / "kernels")
+    before = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["JUPYTER_PATH"]
+        else:
+            os.environ["JUPYTER_PATH"] = before
+
+
 def classroom_rows(quick: bool) -> list[Row]:
     names = ["01_single_channel"] if quick else classroom.notebook_names()
     per_group = 1 if quick else STUDENTS // 2
     serial_students = [f"s{k}" for k in range(2 * per_group)]
     pair_students = [f"{g}{k}" for g in "ab" for k in range(per_group)]
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _grading_kernel(Path(tmp) / "jupyter"):
         course = classroom.build(Path(tmp) / "course", names)
         executing = sum(execute_seconds(nbformat.read(path, as_version=4), path.parent)
                         for path in (course / "source" / name / f"{name}.ipynb"

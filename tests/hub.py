@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from grading import jupyter_path
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PROXY = ROOT / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -63,6 +65,7 @@ c.Spawner.environment = {{
     "PATH": {path!r},
     "JUPYTER_CONFIG_PATH": {config_dir!r},
     "NBGRADER_EXCHANGE": {exchange!r},
+    "JUPYTER_PATH": {jupyter_path!r},  # the grading kernel's spec
 }}
 c.JupyterHub.services = [{{"name": "class-tests", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "class-tests", "services": ["class-tests"],
@@ -138,7 +141,8 @@ def running_hub(folder: Path, students: list[str]) -> Iterator[Hub]:
         instructor=INSTRUCTOR, singleuser=str(BIN / "jupyterhub-singleuser"),
         args=["--allow-root"] if root_user else [],  # containers often run as root
         path=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
-        config_dir=str(config_dir), exchange=str(folder / "exchange"), token=token))
+        config_dir=str(config_dir), exchange=str(folder / "exchange"), token=token,
+        jupyter_path=jupyter_path(folder / "jupyter")))
     log = open(folder / "jupyterhub.log", "w")
     process = subprocess.Popen([str(BIN / "jupyterhub"), "-f", "jupyterhub_config.py"],
                                cwd=folder, stdout=log, stderr=subprocess.STDOUT,

@@ -134,7 +134,7 @@ def _become_the_kernel(uid: int, folder: str, connection: str, extra: list[str],
         os.chdir(folder)
         os.execve(sys.executable, [sys.executable, "-m", "ipykernel_launcher", "-f",
                                    connection, *extra], _kernel_environment(folder, launcher))
-    except BaseException as error:  # noqa: BLE001 (a child must never return into the launcher)
+    except BaseException as error:  # a child must never return into the launcher
         print(f"the grading kernel could not start: {error}", file=sys.stderr)
     os._exit(1)
 
@@ -217,11 +217,11 @@ def run(connection_file: str, extra: list[str]) -> int:
         for server in servers:
             server.close()
         _become_the_kernel(uid, folder, connection, extra, launcher)
-    for server, name in zip(servers, CHANNELS):
+    for server, name in zip(servers, CHANNELS, strict=True):
         path = f"{inner['ip']}-{info[name]}"
         threading.Thread(target=_listen, args=(server, path), daemon=True).start()
 
-    def forward(signum, frame):  # noqa: ARG001
+    def forward(signum, frame):
         try:
             os.kill(kernel, signum)
         except ProcessLookupError:
