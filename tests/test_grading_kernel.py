@@ -9,7 +9,8 @@ reads the hidden tests, writes the gradebook, opens a connection, allocates 10 G
 200 processes, and the attacker still gets full marks. In the grading kernel each fails:
 the attacker gets 0 for that task and feedback that names the error, the other tasks keep
 their points, and the honest student's grade is the same. An answer that loops forever is
-interrupted by the time limit per cell.
+interrupted by the time limit per cell, and a process an answer leaves running ends with
+its kernel.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import json
 import re
 import socket
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -28,6 +31,7 @@ import nbformat
 import pytest
 
 import classroom  # tools/classroom.py
+import grading_kernel  # tools/grading_kernel.py
 from grading import jupyter_path, require_root
 
 NAME = "01_single_channel"
@@ -58,6 +62,8 @@ ATTACKS = {
         "BlockingIOError"),
 }
 LOOP = ("loops-forever", "while True:\n    pass", "KeyboardInterrupt")
+LEFT_RUNNING = "import subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)"
+"""An answer that leaves a process behind, then answers right."""
 
 
 class Listener:
@@ -96,6 +102,9 @@ def _grade_class(kernel: str, attacks: dict, tmp_path: Path) -> tuple[Path, dict
     answers = {"honest": right} | {
         student: {**right, FIRST.check: f"{code.format(**where)}\n{right[FIRST.check]}"}
         for student, (code, _) in attacks.items()}
+    if kernel == classroom.GRADING_KERNEL:
+        answers["leaves-a-process"] = {**right, FIRST.check: f"{LEFT_RUNNING}\n"
+                                                             f"{right[FIRST.check]}"}
     for student, answer in answers.items():
         folder = course / "submitted" / student / NAME
         folder.mkdir(parents=True)
@@ -130,6 +139,31 @@ def _tables(gradebook: Path) -> set[str]:
         return {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
 
 
+def _processes_of_grading_kernels() -> list[str]:
+    """The command lines of the running processes whose user id is a grading kernel's
+    (not the dead ones that their new parent has yet to reap)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+            uid = int(re.search(r"^Uid:\s+(\d+)", text, re.M)[1])
+            dead = re.search(r"^State:\s+[ZX]", text, re.M)
+            if uid >= grading_kernel.UID_BASE and not dead:
+                found.append((status.parent / "cmdline").read_text().replace("\0", " "))
+        except (OSError, TypeError):
+            continue  # it ended meanwhile
+    return found
+
+
+def test_without_root_the_grading_kernel_refuses_and_says_why(tmp_path):
+    require_root()  # to be somebody else
+    done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           sys.executable, grading_kernel.__file__, "-f", "connection.json"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "needs root" in done.stderr and "sudo" in done.stderr, done.stderr
+
+
 @pytest.mark.slow
 def test_with_the_graders_rights_every_attack_works_and_goes_unnoticed(tmp_path):
     """The attacks are real: where answers run as the grader, each does what it tries,
@@ -148,7 +182,8 @@ def test_in_the_grading_kernel_each_attack_fails_and_costs_only_its_task(tmp_pat
     require_root()
     attacks = {**ATTACKS, LOOP[0]: LOOP[1:]}
     course, scores, listener = _grade_class(classroom.GRADING_KERNEL, attacks, tmp_path)
-    assert scores["honest"] == TOTAL
+    assert scores["honest"] == scores["leaves-a-process"] == TOTAL
+    assert not _processes_of_grading_kernels(), "a process a student started outlived grading"
     for student, (_, error) in attacks.items():
         assert scores[student] == TOTAL - FIRST.points, student
         assert error in _answer_output(course, student), student
