@@ -17,6 +17,14 @@
 repository (each build a new commit on top of the last), for nbgitpuller to pull into
 students' homes on a hub.
 
+    python3 tools/course.py classroom DIR --grade NN_slug
+
+autogrades the collected submissions of an assignment (in the grading kernel,
+``tools/grading_kernel.py``), generates the feedback, and prints a line per student: the
+score, and what the instructor should know (a locked cell edited or deleted, lateness and
+its penalty, extra files, or why the submission could not be graded, which the student's
+feedback then says too).
+
 One assignment per notebook, because a notebook is the course's unit: a class works through
 one at a time, and the notebooks link to each other by name. The notebooks stay the only
 source; this runs inside the course's environment, where ``classroom`` installed nbgrader.
@@ -25,6 +33,7 @@ source; this runs inside the course's environment, where ``classroom`` installed
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import re
@@ -76,6 +85,9 @@ c.Execute.kernel_name = {kernel!r}
 # machine.
 c.Execute.timeout = 900
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", {exchange!r})
+# A submission after the assignment's due date (set in the formgrader) scores 0; "none"
+# records the lateness without a penalty.
+c.LateSubmissionPlugin.penalty_method = "zero"
 # Autograding puts the hidden tests back into each submission; the feedback leaves them out
 # (a traceback of a failing hidden test still quotes its failing line).
 c.GenerateFeedback.preprocessors = [
@@ -280,17 +292,161 @@ def _read(name: str) -> dict:
     return json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
 
 
-def nbgrader(dest: Path, *args: str, env: dict | None = None) -> str:
+def nbgrader(dest: Path, *args: str, env: dict | None = None, check: bool = True) -> str:
     """Run ``nbgrader ARGS`` in the course directory ``dest`` as a person would; its output,
-    or an error with it when it fails (nbgrader prints its own errors to the log)."""
+    or (with ``check``) an error with it when it fails (nbgrader prints its own errors to
+    the log)."""
     _put_tools_on_path()
     env = {**os.environ, **(env or {}), "PATH": os.environ["PATH"]}
     done = subprocess.run([str(Path(sys.executable).with_name("nbgrader")), *args], cwd=dest,
                           env=env, capture_output=True, text=True)
-    if done.returncode != 0:
+    if check and done.returncode != 0:
         raise RuntimeError(f"{' '.join(['nbgrader', *args])} failed in {dest}:\n"
                            f"{done.stdout}{done.stderr}")
     return done.stdout + done.stderr
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What autograding did with one student's submission of an assignment."""
+
+    student: str
+    score: float
+    max_score: float
+    graded: bool
+    notes: tuple[str, ...]
+    """What the instructor should know: what the student changed that nbgrader put back or
+    counted as lost, lateness and its penalty, files beside the notebooks, or why the
+    submission could not be graded."""
+
+    def line(self) -> str:
+        told = "; ".join(self.notes) if self.graded else f"NOT GRADED: {self.notes[0]}"
+        return f"{self.student:<20} {self.score:5g} / {self.max_score:g}   {told or 'graded'}"
+
+
+HANDED_IN_BY_NBGRADER = {"timestamp.txt", "submission_secret.txt"}
+AUTOGRADE_ERROR = "There was an error processing assignment: "
+
+
+def grade(dest: Path, assignment: str, env: dict | None = None) -> list[Outcome]:
+    """Autograde every collected submission of ``assignment`` in the course directory
+    ``dest`` and generate the feedback; what happened to each student.
+
+    nbgrader grades what it can and goes on: it puts back locked cells a student edited,
+    counts a deleted test cell's points as lost, and skips a submission it cannot run (a
+    notebook renamed, a file that is not a notebook, a kernel that died). Each skipped
+    student gets a feedback page of their own, under each notebook they handed in, that
+    says why, for ``release_feedback`` to hand back with the others.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    log = nbgrader(dest, "autograde", assignment, env=env, check=False)
+    if list((dest / "autograded").glob(f"*/{assignment}")):
+        nbgrader(dest, "generate_feedback", assignment, env=env)
+    release = dest / "release" / assignment
+    expected = sorted(p.name for p in release.glob("*.ipynb"))
+    outcomes = []
+    with Gradebook(f"sqlite:///{dest / 'gradebook.db'}") as gradebook:
+        penalty = _penalty_rule(dest)
+        for folder in sorted((dest / "submitted").glob(f"*/{assignment}")):
+            student = folder.parent.name
+            graded = (dest / "autograded" / student / assignment).is_dir()
+            if graded:
+                notes = [change for name in expected
+                         for change in _changes(release / name, folder / name)]
+            else:
+                notes = [_why_not_graded(folder, expected, log)]
+                _explain_in_feedback(dest / "feedback" / student / assignment, folder, notes[0])
+            extra = sorted(p.name for p in folder.iterdir()
+                           if p.name not in {*expected, *HANDED_IN_BY_NBGRADER})
+            if extra:
+                notes.append(f"also handed in: {', '.join(extra)}")
+            try:
+                submission = gradebook.find_submission(assignment, student)
+                score, max_score = submission.score, submission.max_score
+                if submission.total_seconds_late > 0:
+                    notes.append(f"late by {_duration(submission.total_seconds_late)}: "
+                                 f"{submission.late_submission_penalty:g} points off "
+                                 f"({penalty})")
+            except MissingEntry:  # nbgrader stopped before it recorded the submission
+                score, max_score = 0.0, gradebook.find_assignment(assignment).max_score
+            outcomes.append(Outcome(student, score, max_score, graded, tuple(notes)))
+    return outcomes
+
+
+def _penalty_rule(dest: Path) -> str:
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(dest)).load_config()
+    method = config.LateSubmissionPlugin.get("penalty_method", "none")
+    return {"zero": "a late submission scores 0",
+            "none": "lateness is recorded, not penalised"}.get(method, method)
+
+
+def _duration(seconds: float) -> str:
+    minutes = seconds / 60
+    return f"{minutes:.0f} minutes" if minutes < 120 else f"{minutes / 60:.1f} hours"
+
+
+def _grade_cells(path: Path) -> dict[str, nbformat.NotebookNode]:
+    cells = nbformat.read(path, as_version=4).cells
+    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in cells
+            if cell.metadata.get("nbgrader", {}).get("grade_id")}
+
+
+def _changes(released: Path, submitted: Path) -> list[str]:
+    """What a student did to the cells nbgrader grades, against the student copy."""
+    given, handed_in = _grade_cells(released), _grade_cells(submitted)
+    changes = []
+    for grade_id, cell in given.items():
+        theirs = handed_in.get(grade_id)
+        locked = cell.metadata["nbgrader"].get("locked")
+        if theirs is None:
+            changes.append(f"deleted {grade_id}" + (" (its points are lost)" if locked else ""))
+        elif theirs.cell_type != cell.cell_type:
+            changes.append(f"made {grade_id} a {theirs.cell_type} cell"
+                           + (" (nbgrader put it back)" if locked else ""))
+        elif locked and theirs.source != cell.source:
+            changes.append(f"edited the locked {grade_id} (nbgrader put it back)")
+    return changes
+
+
+def _why_not_graded(folder: Path, expected: list[str], log: str) -> str:
+    """Why nbgrader could not grade the submission in ``folder``, in a student's words."""
+    handed_in = sorted(p.name for p in folder.glob("*.ipynb"))
+    missing = [name for name in expected if name not in handed_in]
+    if missing:
+        return (f"no notebook named {', '.join(missing)} was handed in (handed in: "
+                f"{', '.join(handed_in) or 'no notebook'}); rename it and submit again")
+    for name in expected:
+        try:
+            nbformat.read(folder / name, as_version=4)
+        except Exception as error:  # nbformat raises several kinds
+            return (f"{name} is not a notebook Jupyter can open ({type(error).__name__}); "
+                    f"submit a copy that opens")
+    # nbgrader's log: the error, its traceback, then the removal of what it had done
+    start = log.find(f"{AUTOGRADE_ERROR}{folder}")
+    end = log.find("Removing failed assignment", start)
+    traceback = [line.strip() for line in log[start:end].split("\n")[1:]
+                 if line.strip() and not line.startswith("[")] if start >= 0 else []
+    if any("DeadKernelError" in line for line in traceback):
+        return ("the kernel died while running the notebook: an answer ended Python "
+                "(os._exit, a crash) or went past the grading kernel's limits")
+    return f"nbgrader could not run it ({traceback[-1] if traceback else 'see its log'})"
+
+
+def _explain_in_feedback(feedback: Path, folder: Path, why: str) -> None:
+    """A feedback page that says why the submission was not graded, under each notebook
+    the student handed in (the name under which they will fetch it)."""
+    feedback.mkdir(parents=True, exist_ok=True)
+    for name in HANDED_IN_BY_NBGRADER:
+        if (folder / name).exists():
+            shutil.copy(folder / name, feedback / name)
+    page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Not graded"
+            f"</title></head><body><h1>Your submission could not be graded</h1>"
+            f"<p>{html.escape(why)}.</p><p>Your score is 0 until it is.</p></body></html>")
+    for notebook in folder.glob("*.ipynb"):
+        (feedback / f"{notebook.stem}.html").write_text(page, encoding="utf-8")
 
 
 def api(dest: Path):
@@ -397,6 +553,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--binder", metavar="OWNER/NAME", help="print the mybinder.org link "
                         "that pulls the branch into this repository's Binder environment, "
                         "with --repo, and build nothing")
+    parser.add_argument("--grade", metavar="ASSIGNMENT", help="autograde the collected "
+                        "submissions of ASSIGNMENT in the course directory, generate the "
+                        "feedback, and print what happened to each student; build nothing")
     parser.add_argument("--repo", help="the repository's address as the hub reaches it, e.g. "
                         "https://github.com/OWNER/onebyone")
     args = parser.parse_args(argv)
@@ -405,6 +564,10 @@ def main(argv: list[str]) -> int:
             parser.error("--link and --binder need --repo and --branch")
         print(nbgitpuller_link(args.link, args.repo, args.branch) if args.link
               else binder_link(args.binder, args.repo, args.branch))
+        return 0
+    if args.grade:
+        for outcome in grade(args.dir.resolve(), args.grade):
+            print(outcome.line())
         return 0
     dest = build(args.dir, kernel=args.grading_kernel)
     print(f"The course directory is {dest}: source/ holds the instructor's notebooks, "
