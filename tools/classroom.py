@@ -320,8 +320,9 @@ class Outcome:
     submission could not be graded."""
 
     def line(self) -> str:
-        told = "; ".join(self.notes) if self.graded else f"NOT GRADED: {self.notes[0]}"
-        return f"{self.student:<20} {self.score:5g} / {self.max_score:g}   {told or 'graded'}"
+        told = "; ".join(self.notes) or "graded"
+        return (f"{self.student:<20} {self.score:5g} / {self.max_score:g}   "
+                f"{'' if self.graded else 'NOT GRADED: '}{told}")
 
 
 HANDED_IN_BY_NBGRADER = {"timestamp.txt", "submission_secret.txt"}
@@ -347,7 +348,7 @@ def grade(dest: Path, assignment: str, env: dict | None = None) -> list[Outcome]
     expected = sorted(p.name for p in release.glob("*.ipynb"))
     outcomes = []
     with Gradebook(f"sqlite:///{dest / 'gradebook.db'}") as gradebook:
-        penalty = _penalty_rule(dest)
+        rule = _penalty_rule(dest)
         for folder in sorted((dest / "submitted").glob(f"*/{assignment}")):
             student = folder.parent.name
             graded = (dest / "autograded" / student / assignment).is_dir()
@@ -363,11 +364,12 @@ def grade(dest: Path, assignment: str, env: dict | None = None) -> list[Outcome]
                 notes.append(f"also handed in: {', '.join(extra)}")
             try:
                 submission = gradebook.find_submission(assignment, student)
-                score, max_score = submission.score, submission.max_score
+                penalty_points = submission.late_submission_penalty or 0
+                score, max_score = submission.score - penalty_points, submission.max_score
                 if submission.total_seconds_late > 0:
                     notes.append(f"late by {_duration(submission.total_seconds_late)}: "
-                                 f"{submission.late_submission_penalty:g} points off "
-                                 f"({penalty})")
+                                 f"{penalty_points:g} points off "
+                                 f"({rule})")
             except MissingEntry:  # nbgrader stopped before it recorded the submission
                 score, max_score = 0.0, gradebook.find_assignment(assignment).max_score
             outcomes.append(Outcome(student, score, max_score, graded, tuple(notes)))
@@ -384,8 +386,9 @@ def _penalty_rule(dest: Path) -> str:
 
 
 def _duration(seconds: float) -> str:
-    minutes = seconds / 60
-    return f"{minutes:.0f} minutes" if minutes < 120 else f"{minutes / 60:.1f} hours"
+    if seconds < 120:
+        return f"{seconds:.0f} seconds"
+    return f"{seconds / 60:.0f} minutes" if seconds < 7200 else f"{seconds / 3600:.1f} hours"
 
 
 def _grade_cells(path: Path) -> dict[str, nbformat.NotebookNode]:
