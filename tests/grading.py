@@ -1,8 +1,8 @@
 """The grading kernel for tests: its kernel spec in a folder of their own, and root.
 
 tools/grading_kernel.py starts each student's notebook as a user id of its own, which only
-root may do; without root the tests that grade skip, except where ONEBYONE_REQUIRE_HUB is
-set (.ci/run), where they fail.
+root may do, running a Python that user can read; without both the tests that grade skip,
+except where ONEBYONE_REQUIRE_HUB is set (.ci/run), where they fail.
 """
 
 from __future__ import annotations
@@ -16,14 +16,20 @@ import grading_kernel  # tools/grading_kernel.py
 
 
 def require_root() -> None:
-    if os.geteuid() != 0:
-        reason = "the grading kernel starts students' code as a user of its own: it needs root"
+    """Root, and a Python that other users can run (the kernel's user is another)."""
+    unreadable = grading_kernel.unreadable_by_others()
+    reason = ("the grading kernel starts students' code as a user of its own: it needs root"
+              if os.geteuid() != 0 else
+              f"other users cannot read {unreadable}, on the way to the course's Python "
+              f"(.ci/run opens it)" if unreadable else "")
+    if reason:
         if os.environ.get("ONEBYONE_REQUIRE_HUB"):
             pytest.fail(f"{reason}, and ONEBYONE_REQUIRE_HUB is set")
         pytest.skip(reason)
 
 
-def jupyter_path(folder: Path) -> str:
-    """A JUPYTER_PATH entry under ``folder`` holding the grading kernel's spec."""
-    grading_kernel.install(folder / "kernels")
+def jupyter_path(folder: Path, sudo: bool = False) -> str:
+    """A JUPYTER_PATH entry under ``folder`` holding the grading kernel's spec (started
+    through sudo, with ``sudo``)."""
+    grading_kernel.install(folder / "kernels", sudo=sudo)
     return str(folder)

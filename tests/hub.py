@@ -14,6 +14,7 @@ import concurrent.futures
 import gc
 import json
 import os
+import pwd
 import secrets
 import shutil
 import socket
@@ -52,8 +53,7 @@ c.JupyterHub.authenticator_class = "dummy"
 c.DummyAuthenticator.password = {password!r}
 c.Authenticator.allowed_users = set({users!r})
 c.Authenticator.admin_users = {{{instructor!r}}}
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = {folder!r} + "/home/{{username}}"
+{spawner}
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = {args!r}
 c.Spawner.default_url = "/lab"
@@ -82,11 +82,14 @@ def _free_port() -> int:
 class Hub:
     """A running hub: its address, and its REST API with a service token."""
 
-    def __init__(self, folder: Path, url: str, token: str) -> None:
+    def __init__(self, folder: Path, url: str, token: str, unix_accounts: bool = False) -> None:
         self.folder, self.url, self.token = folder, url, token
         self.exchange = folder / "exchange"
+        self.unix_accounts = unix_accounts
 
     def home(self, user: str) -> Path:
+        if self.unix_accounts:
+            return Path(pwd.getpwnam(user).pw_dir)
         return self.folder / "home" / user
 
     def request(self, method: str, url: str, token: str | None = None,
@@ -120,35 +123,49 @@ class Hub:
         return f"{self.url}/user/{user}"
 
 
+SIMPLE_SPAWNER = '''c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = {folder!r} + "/home/{{username}}"'''
+UNIX_SPAWNER = '''c.JupyterHub.spawner_class = "localprocess"  # as its unix user, in its home
+load_subconfig({hook!r})'''
+PRIVATE_HOMES = ROOT / "deploy" / "tljh" / "jupyterhub_config.d" / "onebyone.py"
+
+
 @contextmanager
-def running_hub(folder: Path, students: list[str]) -> Iterator[Hub]:
-    """A hub on loopback for ``students`` and the instructor, stopped (with every
-    user's server) on exit."""
+def running_hub(folder: Path, students: list[str], instructor: str = INSTRUCTOR,
+                unix_accounts: bool = False) -> Iterator[Hub]:
+    """A hub on loopback for ``students`` and ``instructor``, stopped (with every user's
+    server) on exit. Every user's server runs as the hub's own unix user, with a home in
+    ``folder``; with ``unix_accounts``, as the user's own unix account (the users exist:
+    tests/unix_users.py), in its home, as on The Littlest JupyterHub, with the course's
+    addition to the hub's configuration, and the instructor grades through sudo."""
     if not PROXY.exists():
         raise FileNotFoundError(f"{PROXY} is missing: `python3 tools/course.py test` installs "
                                 "it with npm (deploy/hub/package.json)")
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "exchange").mkdir(mode=0o777, exist_ok=True)
+    (folder / "exchange").mkdir(exist_ok=True)
+    (folder / "exchange").chmod(0o777)  # as the administrator makes it (deploy/README.md)
     config_dir = folder / "jupyter-config"
     config_dir.mkdir(exist_ok=True)
     for settings in SETTINGS:
         shutil.copy(settings, config_dir / settings.name)
     port, token = _free_port(), secrets.token_hex(16)
-    root_user = hasattr(os, "geteuid") and os.geteuid() == 0
-    (folder / "jupyterhub_config.py").write_text(CONFIG.format(
+    root_user = hasattr(os, "geteuid") and os.geteuid() == 0 and not unix_accounts
+    spawner = (UNIX_SPAWNER.format(hook=str(PRIVATE_HOMES)) if unix_accounts
+               else SIMPLE_SPAWNER.format(folder=str(folder)))
+    (folder / "jupyterhub_config.py").write_text(CONFIG.format(spawner=spawner,
         port=port, hub_port=_free_port(), proxy_port=_free_port(), proxy=str(PROXY),
-        folder=str(folder), password=PASSWORD, users=[INSTRUCTOR, *students],
-        instructor=INSTRUCTOR, singleuser=str(BIN / "jupyterhub-singleuser"),
+        folder=str(folder), password=PASSWORD, users=[instructor, *students],
+        instructor=instructor, singleuser=str(BIN / "jupyterhub-singleuser"),
         args=["--allow-root"] if root_user else [],  # containers often run as root
         path=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
         config_dir=str(config_dir), exchange=str(folder / "exchange"), token=token,
-        jupyter_path=jupyter_path(folder / "jupyter")))
+        jupyter_path=jupyter_path(folder / "jupyter", sudo=unix_accounts)))
     log = open(folder / "jupyterhub.log", "w")
     process = subprocess.Popen([str(BIN / "jupyterhub"), "-f", "jupyterhub_config.py"],
                                cwd=folder, stdout=log, stderr=subprocess.STDOUT,
                                env={**os.environ, "PATH": os.pathsep.join(
                                    [str(BIN), os.environ.get("PATH", "")])})
-    hub = Hub(folder, f"http://127.0.0.1:{port}", token)
+    hub = Hub(folder, f"http://127.0.0.1:{port}", token, unix_accounts)
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -33,6 +33,7 @@ import resource
 import shutil
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -114,8 +115,9 @@ def _kernel_environment(home: str, launcher: int) -> dict[str, str]:
 
 
 def _become_the_kernel(uid: int, folder: str, connection: str, extra: list[str],
-                       launcher: int) -> None:
-    """In the forked child, as root: drop everything, then exec the kernel. Never returns."""
+                       launcher: int, needed: list[str]) -> None:
+    """In the forked child, as root: drop everything, check that the kernel's user can read
+    the ``needed`` folders of Python, then exec the kernel. Never returns."""
     try:
         os.setsid()  # the grader's interrupts come through the launcher, once
         _check(_libc.unshare(CLONE_NEWNET), "unshare(CLONE_NEWNET)")
@@ -126,6 +128,13 @@ def _become_the_kernel(uid: int, folder: str, connection: str, extra: list[str],
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+        # a Python whose standard library the kernel's user cannot read would start with
+        # another one it finds (the system's), and grade with other versions than the course's
+        for folder_needed in needed:
+            if not os.access(folder_needed, os.R_OK | os.X_OK):
+                raise PermissionError(f"{folder_needed} is not readable by every user: the "
+                                      f"course's Python must be (make it so, or install "
+                                      f"the environment where it is)")
         # set after the change of user, which clears it: the kernel dies with the launcher
         _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl")
         if os.getppid() != launcher:
@@ -137,6 +146,25 @@ def _become_the_kernel(uid: int, folder: str, connection: str, extra: list[str],
     except BaseException as error:  # a child must never return into the launcher
         print(f"the grading kernel could not start: {error}", file=sys.stderr)
     os._exit(1)
+
+
+def python_folders() -> list[str]:
+    """The folders of this Python that another user's process must read to run it: its
+    standard library and its packages."""
+    import ipykernel
+
+    return [os.path.dirname(os.__file__), os.path.dirname(os.path.dirname(ipykernel.__file__))]
+
+
+def unreadable_by_others() -> str | None:
+    """The first folder on the way to this Python's folders that other users may not enter
+    (or, the folders themselves, read), if any."""
+    for folder in map(Path, python_folders()):
+        for step in [*reversed(folder.parents), folder]:
+            needed = stat.S_IXOTH | (stat.S_IROTH if step == folder else 0)
+            if step.stat().st_mode & needed != needed:
+                return str(step)
+    return None
 
 
 def _pipe(source: socket.socket, sink: socket.socket) -> None:
@@ -211,12 +239,12 @@ def run(connection_file: str, extra: list[str]) -> int:
     os.chmod(connection, 0o600)
     servers = [socket.create_server((info["ip"], info[name])) for name in CHANNELS]
 
-    launcher = os.getpid()
+    launcher, needed = os.getpid(), python_folders()
     kernel = os.fork()
     if kernel == 0:
         for server in servers:
             server.close()
-        _become_the_kernel(uid, folder, connection, extra, launcher)
+        _become_the_kernel(uid, folder, connection, extra, launcher, needed)
     for server, name in zip(servers, CHANNELS, strict=True):
         path = f"{inner['ip']}-{info[name]}"
         threading.Thread(target=_listen, args=(server, path), daemon=True).start()
