@@ -3,12 +3,14 @@ Kubernetes, The Littlest JupyterHub's installer and a Docker build are not run h
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from traitlets.config import Config
@@ -47,9 +49,66 @@ def test_the_kubernetes_values_name_a_pinned_image_lab_limits_culling_and_the_ex
     (mount,) = user["storage"]["extraVolumeMounts"]
     (volume,) = user["storage"]["extraVolumes"]
     assert mount["name"] == volume["name"] and mount["mountPath"] == _exchange_default()
-    instructor = next(p for p in user["profileList"] if p["display_name"] == "Instructor")
-    image = instructor["kubespawner_override"]["image"]
+    hub_config = values["hub"]["extraConfig"]["onebyone"]
+    image = re.search(r'INSTRUCTOR_IMAGE = "([^"]+)"', hub_config)[1]
     assert image.endswith(f":{user['image']['tag']}")  # the same build, with the formgrader
+
+
+KUBE_CONFIG = """apiVersion: v1
+kind: Config
+clusters: [{name: none, cluster: {server: "https://127.0.0.1:9"}}]
+users: [{name: none, user: {token: none}}]
+contexts: [{name: none, context: {cluster: none, user: none}}]
+current-context: none
+"""
+"""A cluster nobody listens for: KubeSpawner reads one when it is made, and talks to it
+only to start a pod, which these tests never do."""
+
+
+@pytest.fixture
+def no_cluster(tmp_path, monkeypatch) -> None:
+    from kubernetes_asyncio.config import kube_config
+
+    (tmp_path / "kubeconfig").write_text(KUBE_CONFIG)
+    monkeypatch.setattr(kube_config, "KUBE_CONFIG_DEFAULT_LOCATION", str(tmp_path / "kubeconfig"))
+
+
+async def _kubespawner(user_id: int, groups: list[str], profile: str | None = None):
+    """KubeSpawner (without a cluster, in an event loop as in the hub) configured by the
+    values' hub configuration, for a user with ``user_id`` in ``groups``, who asks for
+    ``profile``, once it has loaded the user's options (it raises if it refuses them)."""
+    from types import SimpleNamespace
+
+    from kubespawner import KubeSpawner
+
+    config = Config()
+    code = yaml.safe_load((DEPLOY / "z2jh" / "values.yaml").read_text())["hub"]["extraConfig"]
+    exec(code["onebyone"], {"c": config})  # as the chart's hub runs it
+    user = SimpleNamespace(name=f"user{user_id}", id=user_id, url="/user/x/",
+                           groups=[SimpleNamespace(name=group) for group in groups])
+    spawner = KubeSpawner(config=config, user=user, _mock=True)
+    spawner.user_options = {"profile": profile} if profile else {}
+    await spawner.load_user_options()
+    return spawner
+
+
+def test_on_kubernetes_each_user_runs_as_a_uid_of_their_own(no_cluster):
+    async def uids() -> set[int]:
+        spawners = [await _kubespawner(k, []) for k in (1, 2, 3)]
+        assert all(spawner.fs_gid == 100 for spawner in spawners)
+        return {spawner.uid(spawner) for spawner in spawners}
+
+    found = asyncio.run(uids())
+    assert len(found) == 3 and min(found) >= 100_000 and 1000 not in found
+
+
+def test_on_kubernetes_only_instructors_may_start_the_instructors_profile(no_cluster):
+    with pytest.raises(ValueError, match="No such profile: instructor"):
+        asyncio.run(_kubespawner(1, [], "instructor"))
+    instructor = asyncio.run(_kubespawner(2, ["instructors"], "instructor"))
+    assert instructor.image.startswith("ghcr.io/OWNER/onebyone-hub-instructor:")
+    student = asyncio.run(_kubespawner(3, []))  # the default profile, Student
+    assert student.image != instructor.image
 
 
 def test_the_littlest_jupyterhub_gets_what_the_course_and_the_hub_need():
