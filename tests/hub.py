@@ -17,11 +17,13 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 import warnings
@@ -58,6 +60,7 @@ c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = {args!r}
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = c.Spawner.http_timeout = 120
+c.Spawner.poll_interval = 2  # a server that died is seen within seconds
 c.Spawner.environment = {{
     # nbgrader tells users apart by their user name (getpass reads USER)
     "USER": lambda spawner: spawner.user.name,
@@ -67,6 +70,8 @@ c.Spawner.environment = {{
     "NBGRADER_EXCHANGE": {exchange!r},
     "JUPYTER_PATH": {jupyter_path!r},  # the grading kernel's spec
 }}
+# a hub that restarts leaves the proxy and the users' servers running, as in production
+c.JupyterHub.cleanup_servers = c.JupyterHub.cleanup_proxy = {cleanup!r}
 c.JupyterHub.services = [{{"name": "class-tests", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "class-tests", "services": ["class-tests"],
                             "scopes": ["admin:users", "admin:servers", "tokens"]}}]
@@ -86,6 +91,55 @@ class Hub:
         self.folder, self.url, self.token = folder, url, token
         self.exchange = folder / "exchange"
         self.unix_accounts = unix_accounts
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start the hub's process and wait until its API answers."""
+        with open(self.folder / "jupyterhub.log", "a") as log:
+            self._process = subprocess.Popen(
+                [str(BIN / "jupyterhub"), "-f", "jupyterhub_config.py"], cwd=self.folder,
+                stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, "PATH": os.pathsep.join([str(BIN),
+                                                            os.environ.get("PATH", "")])})
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.api("GET", "/")
+                return
+            except (urllib.error.URLError, ConnectionError, AssertionError):
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("the hub did not start; its log:\n"
+                                         + (self.folder / "jupyterhub.log").read_text()) from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        """Stop the hub's process (and, unless it restarts, the proxy and the servers)."""
+        self._process.terminate()
+        try:
+            self._process.wait(30)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop_server(self, user: str) -> None:
+        """Stop ``user``'s server, if it runs, and wait until it has stopped."""
+        if not self.api("GET", f"/users/{user}")["servers"]:
+            return
+        self.api("DELETE", f"/users/{user}/server")
+        deadline = time.monotonic() + 60
+        while self.api("GET", f"/users/{user}")["servers"]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{user}'s server did not stop within 60 s")
+            time.sleep(0.2)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def users(self) -> list[str]:
+        return [user["name"] for user in self.api("GET", "/users")]
 
     def home(self, user: str) -> Path:
         if self.unix_accounts:
@@ -122,6 +176,16 @@ class Hub:
     def server(self, user: str) -> str:
         return f"{self.url}/user/{user}"
 
+    def pull(self, user: str, token: str, link: str) -> str:
+        """What the nbgitpuller ``link`` does for ``user``: pull the branch into their home,
+        through their server's git-pull API (the link's page calls it); its progress."""
+        query = urllib.parse.urlsplit(link).query
+        answer = self.request("GET", f"{self.server(user)}/git-pull/api?{query}", token).decode()
+        events = [json.loads(line[5:]) for line in answer.splitlines()
+                  if line.startswith("data:")]
+        assert events and events[-1].get("phase") == "finished", answer[-2000:]
+        return answer
+
 
 SIMPLE_SPAWNER = '''c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {folder!r} + "/home/{{username}}"'''
@@ -132,12 +196,13 @@ PRIVATE_HOMES = ROOT / "deploy" / "tljh" / "jupyterhub_config.d" / "onebyone.py"
 
 @contextmanager
 def running_hub(folder: Path, students: list[str], instructor: str = INSTRUCTOR,
-                unix_accounts: bool = False) -> Iterator[Hub]:
+                unix_accounts: bool = False, restarts: bool = False) -> Iterator[Hub]:
     """A hub on loopback for ``students`` and ``instructor``, stopped (with every user's
     server) on exit. Every user's server runs as the hub's own unix user, with a home in
     ``folder``; with ``unix_accounts``, as the user's own unix account (the users exist:
     tests/unix_users.py), in its home, as on The Littlest JupyterHub, with the course's
-    addition to the hub's configuration, and the instructor grades through sudo."""
+    addition to the hub's configuration, and the instructor grades through sudo. With
+    ``restarts``, ``Hub.restart`` leaves the proxy and the servers running."""
     if not PROXY.exists():
         raise FileNotFoundError(f"{PROXY} is missing: `python3 tools/course.py test` installs "
                                 "it with npm (deploy/hub/package.json)")
@@ -159,32 +224,23 @@ def running_hub(folder: Path, students: list[str], instructor: str = INSTRUCTOR,
         args=["--allow-root"] if root_user else [],  # containers often run as root
         path=os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
         config_dir=str(config_dir), exchange=str(folder / "exchange"), token=token,
-        jupyter_path=jupyter_path(folder / "jupyter", sudo=unix_accounts)))
-    log = open(folder / "jupyterhub.log", "w")
-    process = subprocess.Popen([str(BIN / "jupyterhub"), "-f", "jupyterhub_config.py"],
-                               cwd=folder, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, "PATH": os.pathsep.join(
-                                   [str(BIN), os.environ.get("PATH", "")])})
+        jupyter_path=jupyter_path(folder / "jupyter", sudo=unix_accounts),
+        cleanup=not restarts))
     hub = Hub(folder, f"http://127.0.0.1:{port}", token, unix_accounts)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                hub.api("GET", "/")
-                break
-            except (urllib.error.URLError, ConnectionError, AssertionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("the hub did not start; its log:\n"
-                                         + (folder / "jupyterhub.log").read_text()) from None
-                time.sleep(0.2)
+        hub.start()
         yield hub
     finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        if restarts and hub.running():  # what the hub leaves running: the servers
+            for user in hub.users():
+                hub.stop_server(user)
+        if hub.running():
+            hub.stop()
+        if restarts and (folder / "proxy.pid").exists():
+            try:
+                os.kill(int((folder / "proxy.pid").read_text()), signal.SIGTERM)
+            except (ProcessLookupError, ValueError):
+                pass
         _collect_stray_sockets()
 
 

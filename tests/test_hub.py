@@ -43,16 +43,6 @@ def _publish(course: Path, clone: Path) -> str:
     return classroom.publish(course / "release", BRANCH, clone)
 
 
-def _pull(hub, user: str, token: str, link: str) -> str:
-    """What the nbgitpuller link does for ``user``: pull the branch into their home, through
-    their server's git-pull API (the link's page calls it); its progress, as text."""
-    query = urllib.parse.urlsplit(link).query
-    answer = hub.request("GET", f"{hub.server(user)}/git-pull/api?{query}", token).decode()
-    events = [json.loads(line[5:]) for line in answer.splitlines() if line.startswith("data:")]
-    assert events and events[-1].get("phase") == "finished", answer[-2000:]
-    return answer
-
-
 def _text_of(outputs: list[dict]) -> str:
     return "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
                    + "\n".join(o.get("traceback", [])) for o in outputs)
@@ -79,7 +69,7 @@ def test_a_class_on_a_hub_pulls_runs_submits_is_graded_and_gets_updates(tmp_path
         # the students: log in, pull the course, run 01, submit
         tokens = {student: hub.start_server(student) for student in ("alice", "bob")}
         for student, token in tokens.items():
-            _pull(hub, student, token, link)
+            hub.pull(student, token, link)
         notebook = {s: hub.home(s) / classroom.PULLED_FOLDER / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
                     for s in tokens}
         right = classroom.solutions(ASSIGNMENT)
@@ -130,7 +120,7 @@ def test_a_class_on_a_hub_pulls_runs_submits_is_graded_and_gets_updates(tmp_path
             nb.cells.insert(1, nbformat.v4.new_markdown_cell(UPDATE))
             nbformat.write(nb, copy)
         _publish(build, clone)
-        _pull(hub, "alice", tokens["alice"], link)
+        hub.pull("alice", tokens["alice"], link)
         pulled = hub.home("alice") / classroom.PULLED_FOLDER
         assert UPDATE in (pulled / "02_multi_channel" / "02_multi_channel.ipynb").read_text()
         kept = nbformat.read(notebook["alice"], as_version=4)
