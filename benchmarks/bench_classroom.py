@@ -67,7 +67,7 @@ def _full_marks(course: Path, names: list[str], students: list[str]) -> bool:
 
 
 @contextmanager
-def _grading_kernel(folder: Path) -> Iterator[None]:
+def grading_kernel_on_path(folder: Path) -> Iterator[None]:
     """The grading kernel's spec in ``folder``, on JUPYTER_PATH for nbgrader's runs."""
     grading_kernel.install(folder / "kernels")
     before = os.environ.get("JUPYTER_PATH")
@@ -86,7 +86,7 @@ def classroom_rows(quick: bool) -> list[Row]:
     per_group = 1 if quick else STUDENTS // 2
     serial_students = [f"s{k}" for k in range(2 * per_group)]
     pair_students = [f"{g}{k}" for g in "ab" for k in range(per_group)]
-    with tempfile.TemporaryDirectory() as tmp, _grading_kernel(Path(tmp) / "jupyter"):
+    with tempfile.TemporaryDirectory() as tmp, grading_kernel_on_path(Path(tmp) / "jupyter"):
         course = classroom.build(Path(tmp) / "course", names)
         executing = sum(execute_seconds(nbformat.read(path, as_version=4), path.parent)
                         for path in (course / "source" / name / f"{name}.ipynb"

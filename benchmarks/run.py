@@ -21,9 +21,11 @@
 7. With ``--classroom`` (needs the instructor's tools): autograding 4 students' solutions
    of every assignment with nbgrader, one after another and in two processes at a time,
    against executing the notebooks (``bench_classroom.py``).
-8. With ``--hub`` (needs the hub's proxy, from npm): the peak memory and CPU time of a
-   student's server on a hub running the whole course, and the sizing of a class of 30,
-   100 and 300 computed from them (``bench_hub.py``).
+8. With ``--hub`` (needs the hub's proxy, from npm, and root for the grading kernel): the
+   peak memory and CPU time of a student's server on a hub running the whole course, and
+   the sizing of a class of 30, 100 and 300 computed from them; then 20 students at once
+   running 01 against one alone, and the time from all submitting to all graded
+   (``bench_hub.py``).
 
 Targets are ratios wherever a ratio exists, since machines are noisy.
 """
@@ -44,7 +46,7 @@ import numpy as np
 from bench_classroom import classroom_rows
 from bench_common import Row, interleaved_medians, torch_or_none, verdict
 from bench_course import course_rows, import_rows
-from bench_hub import hub_rows, sizing
+from bench_hub import class_rows, hub_rows, sizing
 from bench_ops import conv1x1_rows, inception_rows
 from onebyone import widgets
 
@@ -153,7 +155,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     sections = [conv1x1_rows, inception_rows, widget_rows, course_rows, import_rows]
     sections += [browser_rows] if args.browser else []
     sections += [classroom_rows] if args.classroom else []
-    for section in sections + ([hub_rows] if args.hub else []):
+    for section in sections + ([hub_rows, class_rows] if args.hub else []):
         rows += section(quick)
     print(f"Machine: {machine()}{' (quick mode: no verdicts)' if quick else ''}\n")
     print(table(rows))

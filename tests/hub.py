@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -242,6 +243,31 @@ def running_hub(folder: Path, students: list[str], instructor: str = INSTRUCTOR,
             except (ProcessLookupError, ValueError):
                 pass
         _collect_stray_sockets()
+
+
+def at_once(work, items: list) -> list:
+    """``work(item)`` for every item, in threads released at the same moment; the results
+    in the items' order."""
+    barrier = threading.Barrier(len(items))
+
+    def together(item):
+        barrier.wait()
+        return work(item)
+
+    with concurrent.futures.ThreadPoolExecutor(len(items)) as pool:
+        return list(pool.map(together, items))
+
+
+def server_pid(user: str) -> int:
+    """The process of ``user``'s single-user server: its command is the single-user server
+    and its environment names the user."""
+    import psutil
+
+    for process in psutil.process_iter(["cmdline", "environ"]):
+        if any("jupyterhub-singleuser" in part for part in process.info["cmdline"] or []) \
+                and (process.info["environ"] or {}).get("JUPYTERHUB_USER") == user:
+            return process.pid
+    raise LookupError(f"no server process for {user}")
 
 
 def _collect_stray_sockets() -> None:

@@ -38,10 +38,12 @@ def test_quick_classroom_run_grades_every_submission():
 
 
 @pytest.mark.slow
-def test_quick_hub_run_measures_a_students_server_and_sizes_a_class(capsys):
+def test_quick_hub_run_measures_a_students_server_a_class_at_once_and_sizes_a_class(capsys):
+    from grading import require_root
     from test_hub import _require_proxy
 
     _require_proxy()
+    require_root()  # the class is graded in the grading kernel
     rows = run.main(["--quick", "--hub"])
     hub = [row for row in rows if row.section == "8 hub"]
     assert len(hub) == 4 and all(row.value > 0 for row in hub)
@@ -49,3 +51,6 @@ def test_quick_hub_run_measures_a_students_server_and_sizes_a_class(capsys):
     assert all_kept >= one_at_a_time * 0.9  # kernels left running hold their memory
     printed = capsys.readouterr().out
     assert "| 300 |" in printed
+    together = [row for row in rows if row.section == "8 hub, a class at once"]
+    assert len(together) == 8 and all(row.value > 0 for row in together)
+    assert "to all graded" in together[-1].name  # none lost, every grade right

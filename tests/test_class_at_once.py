@@ -17,7 +17,6 @@ import json
 import os
 import signal
 import subprocess
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -27,7 +26,7 @@ import pytest
 
 import classroom  # tools/classroom.py
 from grading import jupyter_path, require_root
-from hub import INSTRUCTOR, PROXY, Hub, run_cells, running_hub
+from hub import INSTRUCTOR, PROXY, Hub, at_once, run_cells, running_hub, server_pid
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENTS = [f"student{k:02d}" for k in range(1, 21)]
@@ -38,18 +37,6 @@ TASKS = [task for _, task in classroom.tasks(ASSIGNMENT, classroom._read(ASSIGNM
                                               classroom.load_spec())]
 TOTAL = sum(task.points for task in TASKS)
 MISTAKE = "def one_by_one(image, w, b):\n    return w * image"
-
-
-def _at_once(work, items) -> list:
-    """``work(item)`` for every item, all in threads released at the same moment."""
-    barrier = threading.Barrier(len(items))
-
-    def together(item):
-        barrier.wait()
-        return work(item)
-
-    with concurrent.futures.ThreadPoolExecutor(len(items)) as pool:
-        return list(pool.map(together, items))
 
 
 def _answers(student: str) -> dict[str, str]:
@@ -82,20 +69,6 @@ def _save_note(hub: Hub, student: str, token: str) -> None:
                                     "content": model["content"]})
 
 
-def _server_process(student: str) -> int:
-    """The process id of ``student``'s single-user server."""
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            variables = environ.read_bytes().split(b"\0")
-            command = (environ.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if (f"JUPYTERHUB_USER={student}".encode() in variables
-                and b"jupyterhub-singleuser" in command):
-            return int(environ.parent.name)
-    raise AssertionError(f"{student}'s server is not running")
-
-
 def _wait(condition, what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -125,10 +98,10 @@ def test_a_class_of_20_at_once_survives_a_hub_restart_and_a_killed_server(tmp_pa
             tokens = dict(zip(STUDENTS, pool.map(hub.start_server, STUDENTS), strict=True))
 
         # all pull, then all run 01 at the same time
-        _at_once(lambda s: hub.pull(s, tokens[s], link), STUDENTS)
+        at_once(lambda s: hub.pull(s, tokens[s], link), STUDENTS)
         for student in STUDENTS:
             classroom.fill_in(hub.home(student) / _notebook_path(), _answers(student))
-        ran = dict(zip(STUDENTS, _at_once(lambda s: _run_01(hub, s, tokens[s]), STUDENTS),
+        ran = dict(zip(STUDENTS, at_once(lambda s: _run_01(hub, s, tokens[s]), STUDENTS),
                        strict=True))
         for student, outputs in ran.items():
             errors = [o["ename"] for cell in outputs for o in cell if o["type"] == "error"]
@@ -145,11 +118,11 @@ def test_a_class_of_20_at_once_survives_a_hub_restart_and_a_killed_server(tmp_pa
         assert all(hub.api("GET", f"/users/{s}")["servers"][""]["ready"] for s in STUDENTS)
         assert json.loads(hub.request("GET", f"{hub.server(first)}/api/kernels",
                                       tokens[first])) == kernels
-        _at_once(lambda s: _save_note(hub, s, tokens[s]), STUDENTS)
+        at_once(lambda s: _save_note(hub, s, tokens[s]), STUDENTS)
 
         # a server killed mid-work: its user's saved notebook outlives it
         killed = STUDENTS[4]
-        os.kill(_server_process(killed), signal.SIGKILL)
+        os.kill(server_pid(killed), signal.SIGKILL)
         _wait(lambda: not hub.api("GET", f"/users/{killed}")["servers"],
               f"the hub sees {killed}'s server stop")
         tokens[killed] = hub.start_server(killed)
@@ -159,7 +132,7 @@ def test_a_class_of_20_at_once_survives_a_hub_restart_and_a_killed_server(tmp_pa
         # all submit at the same moment; the instructor collects and grades them all
         form = urllib.parse.urlencode({"assignment_id": ASSIGNMENT,
                                        "course_id": classroom.COURSE_ID}).encode()
-        answers = _at_once(lambda s: json.loads(hub.request(
+        answers = at_once(lambda s: json.loads(hub.request(
             "POST", f"{hub.server(s)}/assignments/submit", tokens[s], form)), STUDENTS)
         assert not [a for a in answers if isinstance(a, dict) and not a.get("success", True)]
         inbound = hub.exchange / classroom.COURSE_ID / "inbound"
