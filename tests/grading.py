@@ -1,13 +1,15 @@
 """The grading kernel for tests: its kernel spec in a folder of their own, and root.
 
-tools/grading_kernel.py starts each student's notebook as a user id of its own, which only
-root may do, running a Python that user can read; without both the tests that grade skip,
-except where ONEBYONE_REQUIRE_HUB is set (.ci/run), where they fail.
+tools/grading_kernel.py starts each student's notebook as a user id of its own, in new
+namespaces, which only root may do, running a Python that user can read; without these
+the tests that grade skip, except where ONEBYONE_REQUIRE_HUB is set (.ci/run), where they
+fail.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,21 @@ import pytest
 import grading_kernel  # tools/grading_kernel.py
 
 
-def require_root() -> None:
-    """Root, and a Python that other users can run (the kernel's user is another)."""
+def _namespaces_refused() -> bool:
+    """Whether this machine refuses new network and PID namespaces (a container without
+    the capability)."""
+    done = subprocess.run(["unshare", "--net", "--pid", "--fork", "true"], capture_output=True)
+    return done.returncode != 0
+
+
+def require_grading_kernel() -> None:
+    """What the grading kernel needs: root, new namespaces, and a Python that other users
+    can run (the kernel's user is another)."""
     unreadable = grading_kernel.unreadable_by_others()
     reason = ("the grading kernel starts students' code as a user of its own: it needs root"
               if os.geteuid() != 0 else
+              "this machine refuses new network and PID namespaces (a container needs "
+              "--cap-add SYS_ADMIN)" if _namespaces_refused() else
               f"other users cannot read {unreadable}, on the way to the course's Python "
               f"(.ci/run opens it)" if unreadable else "")
     if reason:

@@ -232,17 +232,19 @@ def running_hub(folder: Path, students: list[str], instructor: str = INSTRUCTOR,
         hub.start()
         yield hub
     finally:
-        if restarts and hub.running():  # what the hub leaves running: the servers
-            for user in hub.users():
-                hub.stop_server(user)
-        if hub.running():
-            hub.stop()
-        if restarts and (folder / "proxy.pid").exists():
-            try:
-                os.kill(int((folder / "proxy.pid").read_text()), signal.SIGTERM)
-            except (ProcessLookupError, ValueError):
-                pass
-        _collect_stray_sockets()
+        try:
+            if restarts and hub.running():  # what the hub leaves running: the servers
+                for user in hub.users():
+                    hub.stop_server(user)
+        finally:
+            if hub.running():
+                hub.stop()
+            if restarts and (folder / "proxy.pid").exists():
+                try:
+                    os.kill(int((folder / "proxy.pid").read_text()), signal.SIGTERM)
+                except (ProcessLookupError, ValueError):
+                    pass
+            _collect_stray_sockets()
 
 
 def at_once(work, items: list) -> list:
@@ -310,11 +312,14 @@ async def _run_cells(server: str, token: str, path: str, sources: list[str],
     body = json.dumps({"path": path, "type": "notebook", "kernel": {"name": "python3"}})
     request = urllib.request.Request(f"{server}/api/sessions", data=body.encode(),
                                      method="POST", headers=headers)
-    with urllib.request.urlopen(request, timeout=60) as response:  # closed: no stray socket
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # closed: no stray socket
         session = json.loads(response.read())
     kernel = session["kernel"]["id"]
     socket_url = server.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels"
-    connection = await websocket_connect(HTTPRequest(socket_url, headers=headers))
+    # a class starting its kernels at once on a busy machine: the connection may take a while
+    connection = await websocket_connect(HTTPRequest(socket_url, headers=headers,
+                                                     connect_timeout=timeout,
+                                                     request_timeout=timeout))
     outputs = []
     try:
         for source in sources:

@@ -39,11 +39,11 @@ def test_quick_classroom_run_grades_every_submission():
 
 @pytest.mark.slow
 def test_quick_hub_run_measures_a_students_server_a_class_at_once_and_sizes_a_class(capsys):
-    from grading import require_root
+    from grading import require_grading_kernel
     from test_hub import _require_proxy
 
     _require_proxy()
-    require_root()  # the class is graded in the grading kernel
+    require_grading_kernel()  # the class is graded in the grading kernel
     rows = run.main(["--quick", "--hub"])
     hub = [row for row in rows if row.section == "8 hub"]
     assert len(hub) == 4 and all(row.value > 0 for row in hub)

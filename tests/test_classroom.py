@@ -28,7 +28,7 @@ import nbformat
 import pytest
 
 import classroom  # tools/classroom.py
-from grading import jupyter_path, require_root
+from grading import jupyter_path, require_grading_kernel
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = classroom.notebook_names()
@@ -198,7 +198,7 @@ def _student(name: str, home: Path, exchange: Path, *args: str) -> str:
 
 @pytest.mark.slow
 def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
-    require_root()
+    require_grading_kernel()
     exchange = tmp_path / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)
@@ -273,7 +273,7 @@ def test_the_source_passes_validation_and_the_student_copy_fails_it(name, course
     Validator is asked): the instructor's source passes every test in the grading kernel,
     within its limits, as a student's right answers must; the student copy, as given (and
     as a student validates it, in their own kernel), passes none."""
-    require_root()
+    require_grading_kernel()
     monkeypatch.setenv("JUPYTER_PATH", jupyter_path(tmp_path))
     assert _validate(course / "source" / name / f"{name}.ipynb", invert=False,
                      kernel=classroom.GRADING_KERNEL) == {}

@@ -173,3 +173,25 @@ def test_the_hubs_nbgrader_settings_tell_students_apart_and_find_the_instructors
     assert instructor.CourseDirectory.root == str(course)
     assert "student_id" not in instructor.CourseDirectory  # every student's work is graded
     assert instructor.Exchange.root == "/x"
+
+
+def _private_homes_hook():
+    """make_home_private, as the hub loads it from deploy/tljh/jupyterhub_config.d/."""
+    namespace = {"get_config": Config}
+    exec((DEPLOY / "tljh" / "jupyterhub_config.d" / "onebyone.py").read_text(), namespace)
+    return namespace["make_home_private"]
+
+
+def test_the_hub_makes_a_users_home_private_and_never_a_system_folder(monkeypatch):
+    import pwd
+    from types import SimpleNamespace
+
+    homes = {"jupyter-alice": "/home/jupyter-alice", "bob": "/home/bob", "sys": "/dev",
+             "jupyter-bin": "/bin"}
+    monkeypatch.setattr(pwd, "getpwnam", lambda name: SimpleNamespace(pw_dir=homes[name]))
+    changed = []
+    monkeypatch.setattr("os.chmod", lambda path, mode: changed.append((path, mode)))
+    hook = _private_homes_hook()
+    for user in ("alice", "bob", "sys", "bin", "carol"):  # TLJH's, an account, system ones
+        hook(SimpleNamespace(user=SimpleNamespace(name=user)))
+    assert changed == [("/home/jupyter-alice", 0o700), ("/home/bob", 0o700)]

@@ -18,7 +18,11 @@ from __future__ import annotations
 import csv
 import html
 import json
+import os
 import re
+import secrets
+import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -32,7 +36,7 @@ import pytest
 
 import classroom  # tools/classroom.py
 import grading_kernel  # tools/grading_kernel.py
-from grading import jupyter_path, require_root
+from grading import jupyter_path, require_grading_kernel
 
 NAME = "01_single_channel"
 TASKS = [task for _, task in classroom.tasks(NAME, classroom._read(NAME), classroom.load_spec())]
@@ -62,8 +66,11 @@ ATTACKS = {
         "BlockingIOError"),
 }
 LOOP = ("loops-forever", "while True:\n    pass", "KeyboardInterrupt")
-LEFT_RUNNING = "import subprocess\nsubprocess.Popen(['sleep', '600'], start_new_session=True)"
-"""An answer that leaves a process behind, then answers right."""
+LEFT_RUNNING_FOR = f"600.{secrets.randbelow(10**9):09d}"
+"""Seconds (a number of this run's own, to find the process by) that the process an
+answer leaves behind would run."""
+LEFT_RUNNING = ("import subprocess\n"
+                f"subprocess.Popen(['sleep', '{LEFT_RUNNING_FOR}'], start_new_session=True)")
 
 
 class Listener:
@@ -85,13 +92,21 @@ class Listener:
             client.close()
 
 
-def _grade_class(kernel: str, attacks: dict, tmp_path: Path) -> tuple[Path, dict, Listener]:
-    """Build the course directory (in a folder anyone may enter, like a home), hand in one
-    notebook per student, autograde them all at once; the directory, each student's score
-    and the listener the socket attack aims at."""
-    home = Path(tempfile.mkdtemp(dir=tmp_path))
-    home.chmod(0o755)
-    tmp_path.chmod(0o755)
+@pytest.fixture
+def home() -> Path:
+    """A folder anyone may enter, like a home on many systems (pytest's own folders are
+    its user's alone): only the course directory's own permissions protect it."""
+    folder = Path(tempfile.mkdtemp(prefix="onebyone-home-", dir="/tmp"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _grade_class(kernel: str, attacks: dict, home: Path,
+                 tmp_path: Path) -> tuple[Path, dict, Listener]:
+    """Build the course directory in ``home``, hand in one notebook per student,
+    autograde them all at once; the directory, each student's score and the listener the
+    socket attack aims at."""
     course = classroom.build(home / "course", [NAME], kernel=kernel)
     with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
         config.write(f"c.Execute.timeout = {TIME_LIMIT}\n")
@@ -139,24 +154,23 @@ def _tables(gradebook: Path) -> set[str]:
         return {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
 
 
-def _processes_of_grading_kernels() -> list[str]:
-    """The command lines of the running processes whose user id is a grading kernel's
-    (not the dead ones that their new parent has yet to reap)."""
+def _left_running() -> list[int]:
+    """The processes still running that an answer left behind (not the dead ones that
+    their new parent has yet to reap)."""
     found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            text = status.read_text()
-            uid = int(re.search(r"^Uid:\s+(\d+)", text, re.M)[1])
-            dead = re.search(r"^State:\s+[ZX]", text, re.M)
-            if uid >= grading_kernel.UID_BASE and not dead:
-                found.append((status.parent / "cmdline").read_text().replace("\0", " "))
-        except (OSError, TypeError):
+            running = not re.search(r"^State:\s+[ZX]", status.read_text(), re.M)
+            command = (status.parent / "cmdline").read_bytes()
+        except OSError:
             continue  # it ended meanwhile
+        if running and LEFT_RUNNING_FOR.encode() in command:
+            found.append(int(status.parent.name))
     return found
 
 
 def test_without_root_the_grading_kernel_refuses_and_says_why(tmp_path):
-    require_root()  # to be somebody else
+    require_grading_kernel()  # to be somebody else
     done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                            sys.executable, grading_kernel.__file__, "-f", "connection.json"],
                           capture_output=True, text=True, cwd=tmp_path)
@@ -165,10 +179,10 @@ def test_without_root_the_grading_kernel_refuses_and_says_why(tmp_path):
 
 
 @pytest.mark.slow
-def test_with_the_graders_rights_every_attack_works_and_goes_unnoticed(tmp_path):
+def test_with_the_graders_rights_every_attack_works_and_goes_unnoticed(home, tmp_path):
     """The attacks are real: where answers run as the grader, each does what it tries,
     and the attacker, who also answers right, gets full marks."""
-    course, scores, listener = _grade_class("python3", ATTACKS, tmp_path)
+    course, scores, listener = _grade_class("python3", ATTACKS, home, tmp_path)
     assert scores == dict.fromkeys(scores, TOTAL)
     assert "true" in _answer_output(course, "reads-hidden-tests").lower()
     assert TABLE in _tables(course / "gradebook.db")
@@ -178,12 +192,17 @@ def test_with_the_graders_rights_every_attack_works_and_goes_unnoticed(tmp_path)
 
 
 @pytest.mark.slow
-def test_in_the_grading_kernel_each_attack_fails_and_costs_only_its_task(tmp_path):
-    require_root()
+def test_in_the_grading_kernel_each_attack_fails_and_costs_only_its_task(home, tmp_path):
+    require_grading_kernel()
     attacks = {**ATTACKS, LOOP[0]: LOOP[1:]}
-    course, scores, listener = _grade_class(classroom.GRADING_KERNEL, attacks, tmp_path)
+    try:
+        course, scores, listener = _grade_class(classroom.GRADING_KERNEL, attacks, home,
+                                                tmp_path)
+        assert not _left_running(), "a process a student started outlived grading"
+    finally:
+        for pid in _left_running():
+            os.kill(pid, signal.SIGKILL)
     assert scores["honest"] == scores["leaves-a-process"] == TOTAL
-    assert not _processes_of_grading_kernels(), "a process a student started outlived grading"
     for student, (_, error) in attacks.items():
         assert scores[student] == TOTAL - FIRST.points, student
         assert error in _answer_output(course, student), student

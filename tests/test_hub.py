@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 import classroom  # tools/classroom.py
-from grading import require_root
+from grading import require_grading_kernel
 from hub import INSTRUCTOR, PROXY, run_cells, running_hub
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def _text_of(outputs: list[dict]) -> str:
 @pytest.mark.slow
 def test_a_class_on_a_hub_pulls_runs_submits_is_graded_and_gets_updates(tmp_path):
     _require_proxy()
-    require_root()  # the instructor's server grades in the grading kernel
+    require_grading_kernel()  # the instructor's server grades in the grading kernel
     clone = tmp_path / "onebyone"  # the course's repository, as a hub would reach it
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     build = classroom.build(tmp_path / "build", PULLED)

@@ -327,6 +327,8 @@ class Outcome:
 
 HANDED_IN_BY_NBGRADER = {"timestamp.txt", "submission_secret.txt"}
 AUTOGRADE_ERROR = "There was an error processing assignment: "
+GRADER_FAILURES = ("Kernel died before replying to kernel_info", "NoSuchKernel")
+"""What nbgrader logs when its kernel does not start at all."""
 
 
 def grade(dest: Path, assignment: str, env: dict | None = None) -> list[Outcome]:
@@ -342,8 +344,12 @@ def grade(dest: Path, assignment: str, env: dict | None = None) -> list[Outcome]
     from nbgrader.api import Gradebook, MissingEntry
 
     log = nbgrader(dest, "autograde", assignment, env=env, check=False)
-    if list((dest / "autograded").glob(f"*/{assignment}")):
-        nbgrader(dest, "generate_feedback", assignment, env=env)
+    for cause in GRADER_FAILURES:
+        if cause in log:  # the grader's fault, not the students': nobody is told otherwise
+            raise RuntimeError(f"autograde could not start its kernel ({cause}); nbgrader's "
+                               f"log:\n{log[-3000:]}")
+    # a feedback page that fails is a missing page for one student, not a missing report
+    nbgrader(dest, "generate_feedback", assignment, env=env, check=False)
     release = dest / "release" / assignment
     expected = sorted(p.name for p in release.glob("*.ipynb"))
     outcomes = []
@@ -353,8 +359,7 @@ def grade(dest: Path, assignment: str, env: dict | None = None) -> list[Outcome]
             student = folder.parent.name
             graded = (dest / "autograded" / student / assignment).is_dir()
             if graded:
-                notes = [change for name in expected
-                         for change in _changes(release / name, folder / name)]
+                notes = _what_changed(release, folder, expected)
             else:
                 notes = [_why_not_graded(folder, expected, log)]
                 _explain_in_feedback(dest / "feedback" / student / assignment, folder, notes[0])
@@ -366,7 +371,7 @@ def grade(dest: Path, assignment: str, env: dict | None = None) -> list[Outcome]
                 submission = gradebook.find_submission(assignment, student)
                 penalty_points = submission.late_submission_penalty or 0
                 score, max_score = submission.score - penalty_points, submission.max_score
-                if submission.total_seconds_late > 0:
+                if graded and submission.total_seconds_late > 0:
                     notes.append(f"late by {_duration(submission.total_seconds_late)}: "
                                  f"{penalty_points:g} points off "
                                  f"({rule})")
@@ -395,6 +400,17 @@ def _grade_cells(path: Path) -> dict[str, nbformat.NotebookNode]:
     cells = nbformat.read(path, as_version=4).cells
     return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in cells
             if cell.metadata.get("nbgrader", {}).get("grade_id")}
+
+
+def _what_changed(release: Path, folder: Path, expected: list[str]) -> list[str]:
+    """What a graded submission in ``folder`` lacks or changed, notebook by notebook."""
+    notes = []
+    for name in expected:
+        if (folder / name).exists():
+            notes += _changes(release / name, folder / name)
+        else:  # nbgrader grades the others, this one as zeros
+            notes.append(f"handed in no {name} (its points are lost)")
+    return notes
 
 
 def _changes(released: Path, submitted: Path) -> list[str]:
@@ -429,7 +445,9 @@ def _why_not_graded(folder: Path, expected: list[str], log: str) -> str:
                     f"submit a copy that opens")
     # nbgrader's log: the error, its traceback, then the removal of what it had done
     start = log.find(f"{AUTOGRADE_ERROR}{folder}")
-    end = log.find("Removing failed assignment", start)
+    ends = [at for at in (log.find("Removing failed assignment", start),
+                          log.find(AUTOGRADE_ERROR, start + 1)) if at > start]
+    end = min(ends, default=len(log))
     traceback = [line.strip() for line in log[start:end].split("\n")[1:]
                  if line.strip() and not line.startswith("[")] if start >= 0 else []
     if any("DeadKernelError" in line for line in traceback):
