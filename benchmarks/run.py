@@ -166,9 +166,18 @@ def main(argv: list[str] | None = None) -> list[Row]:
 
 def sizing_table(rows: list[Row]) -> str:
     """The memory and cores of a class, from the measured rows of section 8: memory with
-    each student's kernels shut down as they go, and with all of them left running."""
+    each student's kernels shut down as they go, and with all of them left running. One
+    student's figures over the whole course, scaled per student by what a class at once
+    changed (its memory and CPU time per student against one alone), with the hub's memory
+    as the class left it."""
     peak, cpu, hub, kept = (row.value for row in rows if row.section == "8 hub")
-    lines = ["| students | memory, one kernel each | memory, every kernel left running "
+    together = [row.value for row in rows if row.section == "8 hub, a class at once"]
+    peak_alone, peak_together, cpu_alone, cpu_together, _, _, hub, _ = together
+    memory_ratio, cpu_ratio = peak_together / peak_alone, cpu_together / cpu_alone
+    peak, kept, cpu = peak * memory_ratio, kept * memory_ratio, cpu * cpu_ratio
+    lines = [f"Per student, a class at once against one alone: memory ×{memory_ratio:.2f}, "
+             f"CPU time ×{cpu_ratio:.2f}; the hub and its proxy {hub:.0f} MiB.", "",
+             "| students | memory, one kernel each | memory, every kernel left running "
              "| cores |", "| --- | --- | --- | --- |"]
     for students in (30, 100, 300):
         memory_gb, cores = sizing(peak, cpu, hub, students)
