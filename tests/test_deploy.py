@@ -4,6 +4,7 @@ Kubernetes, The Littlest JupyterHub's installer and a Docker build are not run h
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import shutil
 import subprocess
@@ -88,26 +89,33 @@ async def _kubespawner(user_id: int, groups: list[str], profile: str | None = No
                            groups=[SimpleNamespace(name=group) for group in groups])
     spawner = KubeSpawner(config=config, user=user, _mock=True)
     spawner.user_options = {"profile": profile} if profile else {}
-    await spawner.load_user_options()
+    try:
+        await spawner.load_user_options()
+    finally:
+        await spawner.api.api_client.close()  # its HTTP session, never used
     return spawner
 
 
-def test_on_kubernetes_each_user_runs_as_a_uid_of_their_own(no_cluster):
-    async def uids() -> set[int]:
-        spawners = [await _kubespawner(k, []) for k in (1, 2, 3)]
-        assert all(spawner.fs_gid == 100 for spawner in spawners)
-        return {spawner.uid(spawner) for spawner in spawners}
+def _in_a_loop_of_its_own(make):
+    """The coroutine ``make()`` run to its end in a thread and event loop of its own (the
+    browser suite keeps a loop running in the test's thread)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(make())).result()
 
-    found = asyncio.run(uids())
+
+def test_on_kubernetes_each_user_runs_as_a_uid_of_their_own(no_cluster):
+    spawners = [_in_a_loop_of_its_own(lambda k=k: _kubespawner(k, [])) for k in (1, 2, 3)]
+    assert all(spawner.fs_gid == 100 for spawner in spawners)
+    found = {spawner.uid(spawner) for spawner in spawners}
     assert len(found) == 3 and min(found) >= 100_000 and 1000 not in found
 
 
 def test_on_kubernetes_only_instructors_may_start_the_instructors_profile(no_cluster):
     with pytest.raises(ValueError, match="No such profile: instructor"):
-        asyncio.run(_kubespawner(1, [], "instructor"))
-    instructor = asyncio.run(_kubespawner(2, ["instructors"], "instructor"))
+        _in_a_loop_of_its_own(lambda: _kubespawner(1, [], "instructor"))
+    instructor = _in_a_loop_of_its_own(lambda: _kubespawner(2, ["instructors"], "instructor"))
     assert instructor.image.startswith("ghcr.io/OWNER/onebyone-hub-instructor:")
-    student = asyncio.run(_kubespawner(3, []))  # the default profile, Student
+    student = _in_a_loop_of_its_own(lambda: _kubespawner(3, []))  # the default: Student
     assert student.image != instructor.image
 
 
