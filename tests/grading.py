@@ -1,4 +1,5 @@
-"""The grading kernel for tests: its kernel spec in a folder of their own, and root.
+"""The class tests' helpers: the grading kernel's spec in a folder of their own, what it
+needs, and nbgrader run as a student.
 
 tools/grading_kernel.py starts each student's notebook as a user id of its own, in new
 namespaces, which only root may do, running a Python that user can read; without these
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import classroom  # tools/classroom.py
 import grading_kernel  # tools/grading_kernel.py
 
 
@@ -45,3 +48,15 @@ def jupyter_path(folder: Path, sudo: bool = False) -> str:
     through sudo, with ``sudo``)."""
     grading_kernel.install(folder / "kernels", sudo=sudo)
     return str(folder)
+
+
+def as_student(name: str, home: Path, exchange: Path, *args: str) -> str:
+    """Run ``nbgrader ARGS`` as the student ``name``: their HOME, user and student id."""
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "HOME": str(home), "USER": name, "LOGNAME": name}
+    command = [str(Path(sys.executable).with_name("nbgrader")), *args,
+               "--course", classroom.COURSE_ID, f"--Exchange.root={exchange}",
+               f"--CourseDirectory.student_id={name}"]
+    done = subprocess.run(command, cwd=home, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"{' '.join(args)} as {name}:\n{done.stdout}{done.stderr}"
+    return done.stdout + done.stderr

@@ -18,17 +18,15 @@ from __future__ import annotations
 import csv
 import html
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 import classroom  # tools/classroom.py
-from grading import jupyter_path, require_grading_kernel
+from grading import as_student, jupyter_path, require_grading_kernel
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = classroom.notebook_names()
@@ -184,18 +182,6 @@ def test_the_student_copies_are_published_on_a_branch(course, tmp_path):
 
 # -- a class on one machine -----------------------------------------------------------
 
-def _student(name: str, home: Path, exchange: Path, *args: str) -> str:
-    """Run ``nbgrader ARGS`` as the student ``name``: their HOME, user and student id."""
-    home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "HOME": str(home), "USER": name, "LOGNAME": name}
-    command = [str(Path(sys.executable).with_name("nbgrader")), *args,
-               "--course", classroom.COURSE_ID, f"--Exchange.root={exchange}",
-               f"--CourseDirectory.student_id={name}"]
-    done = subprocess.run(command, cwd=home, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, f"{' '.join(args)} as {name}:\n{done.stdout}{done.stderr}"
-    return done.stdout + done.stderr
-
-
 @pytest.mark.slow
 def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
     require_grading_kernel()
@@ -213,7 +199,7 @@ def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
 
     homes = {student: tmp_path / "home" / student for student in ("alice", "bob", "carol")}
     for student, home in homes.items():
-        _student(student, home, exchange, "fetch_assignment", *LOOP)
+        as_student(student, home, exchange, "fetch_assignment", *LOOP)
     for name in LOOP:
         right = classroom.solutions(name)
         first = TASKS[name][0].check
@@ -221,7 +207,7 @@ def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
         classroom.fill_in(homes["bob"] / name / f"{name}.ipynb",
                           {**right, first: MISTAKES[first][0]})
         for student, home in homes.items():  # carol submits the blank copy
-            _student(student, home, exchange, "submit", name)
+            as_student(student, home, exchange, "submit", name)
 
     for name in LOOP:
         for step in ("collect", "autograde", "generate_feedback", "release_feedback"):
@@ -239,7 +225,7 @@ def test_a_class_fetches_submits_is_graded_and_gets_feedback(course, tmp_path):
         assert scores[name, "carol"] == (0, total)
 
     for student, home in homes.items():
-        _student(student, home, exchange, "fetch_feedback", *LOOP)
+        as_student(student, home, exchange, "fetch_feedback", *LOOP)
         for name in LOOP:
             (page,) = (home / name / "feedback").glob(f"*/{name}.html")  # one, their own
             text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))

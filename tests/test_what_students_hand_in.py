@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +22,7 @@ import nbformat
 import pytest
 
 import classroom  # tools/classroom.py
-from grading import jupyter_path, require_grading_kernel
+from grading import as_student, jupyter_path, require_grading_kernel
 
 NAME = "01_single_channel"
 TASKS = [task for _, task in classroom.tasks(NAME, classroom._read(NAME), classroom.load_spec())]
@@ -117,17 +114,6 @@ CLASS = {
 NOT_GRADED = [student for student, (*_, said) in CLASS.items() if "NOT GRADED" in said]
 
 
-def _student(name: str, home: Path, exchange: Path, *args: str) -> str:
-    """``nbgrader ARGS`` as the student ``name``: their HOME, user and student id."""
-    env = {**os.environ, "HOME": str(home), "USER": name, "LOGNAME": name}
-    command = [str(Path(sys.executable).with_name("nbgrader")), *args,
-               "--course", classroom.COURSE_ID, f"--Exchange.root={exchange}",
-               f"--CourseDirectory.student_id={name}"]
-    done = subprocess.run(command, cwd=home, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, f"{' '.join(args)} as {name}:\n{done.stdout}{done.stderr}"
-    return done.stdout + done.stderr
-
-
 def _hand_in(student: str, home: Path, exchange: Path, course: Path, answer) -> None:
     """The student copy, their answers, what they do to it, then submit."""
     first, change, *_ = CLASS[student]
@@ -140,7 +126,7 @@ def _hand_in(student: str, home: Path, exchange: Path, course: Path, answer) -> 
         classroom.fill_in(notebook, right if first is None else {**right, FIRST: first})
     if change:
         change(folder, notebook)
-    _student(student, home, exchange, "submit", NAME)
+    as_student(student, home, exchange, "submit", NAME)
 
 
 def _feedback_text(home: Path) -> str:
@@ -184,7 +170,7 @@ def test_a_class_hands_in_everything_that_goes_wrong_and_each_gets_the_rules_gra
 
     classroom.nbgrader(course, "release_feedback", NAME, env=env)
     for student in ["honest", *NOT_GRADED]:
-        _student(student, homes[student], exchange, "fetch_feedback", NAME)
+        as_student(student, homes[student], exchange, "fetch_feedback", NAME)
         text = _feedback_text(homes[student])
         if student == "honest":
             assert re.search(rf"Score:\s*{TOTAL}(\.0)?\s*/", text), text[:500]
