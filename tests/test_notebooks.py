@@ -296,9 +296,12 @@ def test_every_notebook_says_how_long_it_takes_and_the_index_shows_it():
             assert f"]({path.name}) · *about {minutes} minutes*:" in index, path.name
 
 
+TOTAL = r"The whole course: (about [^(]+) \((\d+) minutes, 00's \d+ included\)"
+
+
 def test_the_index_and_the_readme_give_one_total_the_sum_of_every_notebooks_time():
     total = sum(nav.minutes(nbformat.read(p, as_version=4), p.name) for p in NOTEBOOKS)
-    said = {name: re.findall(r"The whole course: (about [^(]+) \((\d+) minutes\)", text)
+    said = {name: re.findall(TOTAL, text)
             for name, text in (("00_index", _markdown(ROOT / "notebooks" / nav.INDEX)),
                                ("README", (ROOT / "README.md").read_text(encoding="utf-8")))}
     assert said == {name: [(nav.hours(total), str(total))] for name in said}, (

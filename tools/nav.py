@@ -114,7 +114,8 @@ def course_total(times: dict[str, int]) -> str:
     """The whole course's time, the sum of every notebook's (the index's included): the
     one sentence the index and the README both end their lists with."""
     total = sum(times.values())
-    return f"The whole course: {hours(total)} ({total} minutes), exercises and quizzes included."
+    return (f"The whole course: {hours(total)} ({total} minutes, 00's {times[INDEX]} "
+            f"included), exercises and quizzes included.")
 
 
 def contents_list(names: list[str], titles: dict[str, str], blurbs: dict[str, str],
