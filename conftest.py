@@ -119,8 +119,8 @@ class SuiteTimes:
     belongs to the first tier whose pattern its node id matches."""
 
     TIERS = (
-        ("browser: every notebook operated in JupyterLab, and through the hub",
-         r"tests/browser/test_(jupyterlab|hub_jupyterlab)\.py"),
+        ("browser: every notebook operated in JupyterLab; the class's screens on the hub",
+         r"tests/browser/test_(jupyterlab|hub_jupyterlab|hub_grading_screens)\.py"),
         ("site: the build, its checks and its accessibility audit",
          r"tests/(browser/test_site_a11y|test_site)\.py"),
         ("notebooks: strict nbval", r"notebooks/"),

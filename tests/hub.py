@@ -164,6 +164,15 @@ class Hub:
         answer = self.request(method, f"{self.url}/hub/api{path}", body=body)
         return json.loads(answer) if answer else None
 
+    def log_in(self, page, user: str, timeout_ms: float) -> None:
+        """Log ``user`` in on the hub's login page, in the browser ``page`` (Playwright's),
+        and wait until their JupyterLab opens."""
+        page.goto(f"{self.url}/hub/login")
+        page.fill("#username_input", user)
+        page.fill("#password_input", PASSWORD)
+        page.click("#login_submit")
+        page.wait_for_url(f"**/user/{user}/lab**", timeout=timeout_ms)
+
     def start_server(self, user: str) -> str:
         """Start ``user``'s server, wait until it answers; a token acting as the user."""
         self.api("POST", f"/users/{user}/server")

@@ -10,7 +10,7 @@ import pytest
 from test_jupyterlab import KERNEL_READY, SLIDER, TIMEOUT_MS, _expect_change, _slider_at, _valuenow
 
 import classroom  # tools/classroom.py
-from hub import PASSWORD, running_hub
+from hub import running_hub
 from test_hub import BRANCH, _require_proxy
 
 pytestmark = pytest.mark.browser
@@ -28,11 +28,7 @@ def test_a_student_logs_in_pulls_the_course_and_moves_a_slider(tmp_path, chromiu
     with running_hub(tmp_path / "hub", ["alice"]) as hub:
         page = chromium.new_page(viewport={"width": 1280, "height": 900})
         try:
-            page.goto(f"{hub.url}/hub/login")
-            page.fill("#username_input", "alice")
-            page.fill("#password_input", PASSWORD)
-            page.click("#login_submit")
-            page.wait_for_url("**/user/alice/lab**", timeout=TIMEOUT_MS)
+            hub.log_in(page, "alice", TIMEOUT_MS)
             link = classroom.nbgitpuller_link(hub.url, f"file://{clone}", BRANCH,
                                               notebook=NOTEBOOK)
             page.goto(link)
