@@ -157,9 +157,14 @@ def test_main_runs_site_after_setting_it_up(monkeypatch):
         return course.subprocess.CompletedProcess(args, 0)
 
     monkeypatch.setattr(course, "setup", lambda command: calls.append(("setup", command)))
+    monkeypatch.setattr(course, "setup_lite", lambda: calls.append(("setup_lite",)))
+    monkeypatch.setattr(course.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(course.subprocess, "run", run)
     assert course.main(["site", "out"]) == 0
-    assert calls == [("setup", "site"), course.command_line("site", ["out"])]
+    # the website, then the course's JupyterLite beside it
+    assert calls == [("setup", "site"), ("setup_lite",), course.command_line("site", ["out"]),
+                     [str(course.PYTHON), str(ROOT / "tools" / "lite.py"), "build",
+                      str(Path("out").resolve() / "lite")]]
 
 
 def test_installs_show_pips_progress(fake_venv):
@@ -226,3 +231,15 @@ def test_the_tests_install_the_hubs_proxy_with_npm_once_per_lock_file(tmp_path, 
     course.setup_proxy()
     assert len(calls) == 2
     assert (course.ROOT / "deploy" / "hub" / "package-lock.json").is_file()
+
+
+def test_the_lites_pieces_are_fetched_with_npm_there_and_said_missing_without(monkeypatch,
+                                                                             capsys):
+    calls = []
+    monkeypatch.setattr(course.subprocess, "run", lambda args, **kw: calls.append(args))
+    monkeypatch.setattr(course.shutil, "which", lambda name: None)
+    course.setup_lite()  # no npm: a message, nothing fetched
+    assert calls == [] and "JupyterLite is not built" in capsys.readouterr().out
+    monkeypatch.setattr(course.shutil, "which", lambda name: "/usr/bin/npm")
+    course.setup_lite()
+    assert calls == [[str(course.PYTHON), str(ROOT / "tools" / "lite.py"), "fetch"]]

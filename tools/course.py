@@ -6,7 +6,9 @@
     python3 tools/course.py test --quick   # the quick tier, for editing: no slow or
                                     # browser tests, and only the notebooks you changed
     python3 tools/course.py site    # set up (with the test tools), then build the static
-                                    # website into _build/site (tools/website.py)
+                                    # website into _build/site (tools/website.py), and
+                                    # the course's JupyterLite into _build/site/lite
+                                    # (tools/lite.py), offline
     python3 tools/course.py classroom   # set up (with the instructor's tools, nbgrader),
                                     # then build the instructor's course directory into
                                     # _build/classroom (tools/classroom.py)
@@ -115,6 +117,18 @@ def setup_proxy() -> None:
     stamp.write_text(wanted)
 
 
+def setup_lite() -> None:
+    """Fetch JupyterLite's pinned pieces (tools/lite.py: Pyodide's core with npm, the
+    wheels with pip), once per change of lite/; without npm, say so: the site is then built
+    without its JupyterLite, and the Lite's tests skip, except in CI."""
+    if shutil.which("npm") is None:
+        print("npm is missing, so the course's JupyterLite is not built and its tests are "
+              "skipped (Debian: apt-get install npm)", flush=True)
+        return
+    subprocess.run([str(PYTHON), str(ROOT / "tools" / "lite.py"), "fetch"], check=True,
+                   cwd=ROOT)
+
+
 def command_line(command: str, extra: list[str]) -> list[str]:
     """What ``lab``, ``test``, ``site`` or ``classroom`` runs inside the virtual environment,
     from the repo root."""
@@ -148,7 +162,14 @@ def main(argv: list[str]) -> int:
     setup(command)
     if command == "test":
         setup_proxy()
-    return subprocess.run(command_line(command, extra), cwd=ROOT).returncode
+    if command in ("test", "site"):
+        setup_lite()
+    done = subprocess.run(command_line(command, extra), cwd=ROOT).returncode
+    if command == "site" and done == 0 and shutil.which("npm"):  # the JupyterLite beside
+        site = Path(extra[0]).resolve() if extra else ROOT / "_build" / "site"
+        done = subprocess.run([str(PYTHON), str(ROOT / "tools" / "lite.py"), "build",
+                               str(site / "lite")], cwd=ROOT).returncode
+    return done
 
 
 if __name__ == "__main__":

@@ -115,6 +115,19 @@ def _wait_for(page, condition: str, arg: object, waited_for: str, seen, timeout:
                              f"saw {seen()}") from error
 
 
+def run_all(page, url: str, path: Path, kernel_timeout: int = TIMEOUT_MS) -> None:
+    """Open the notebook ``path`` at ``url``, wait for its kernel, Run All, and wait until
+    every code cell has run."""
+    page.goto(url)
+    # "idle" shows before the kernel is connected: wait for its name as well
+    page.wait_for_function(KERNEL_READY, timeout=kernel_timeout)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    _wait_for(page, ALL_EXECUTED, _code_cell_count(path),
+              f"Run All: the {_code_cell_count(path)} code cells run, none busy",
+              lambda: page.evaluate(CELLS_SEEN), RUN_ALL_TIMEOUT_MS)
+
+
 def _valuenow(handle) -> float:
     """A range input's value (a selection slider's: the index of its option)."""
     return float(handle.input_value())
@@ -402,14 +415,7 @@ def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
     try:
-        page.goto(lab_server.url(f"/lab/tree/notebooks/{path.name}?reset"))
-        # "idle" shows before the kernel is connected: wait for its name as well
-        page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        _wait_for(page, ALL_EXECUTED, _code_cell_count(path),
-                  f"Run All: the {_code_cell_count(path)} code cells run, none busy",
-                  lambda: page.evaluate(CELLS_SEEN), RUN_ALL_TIMEOUT_MS)
+        run_all(page, lab_server.url(f"/lab/tree/notebooks/{path.name}?reset"), path)
         page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
 
         notebook = page.locator(".jp-NotebookPanel .jp-Notebook")
@@ -455,12 +461,7 @@ def test_play_starts_slow_where_the_system_asks_for_reduced_motion(lab_server, c
     path = next(p for p in nav.course_notebooks() if p.name.startswith("01_"))
     page = chromium.new_page(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     try:
-        page.goto(lab_server.url(f"/lab/tree/notebooks/{path.name}?reset"))
-        page.wait_for_function(KERNEL_READY, timeout=TIMEOUT_MS)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        _wait_for(page, ALL_EXECUTED, _code_cell_count(path), "Run All",
-                  lambda: page.evaluate(CELLS_SEEN), RUN_ALL_TIMEOUT_MS)
+        run_all(page, lab_server.url(f"/lab/tree/notebooks/{path.name}?reset"), path)
         speed = page.locator(".onebyone-stepper").first.get_by_label("speed")
         assert speed.input_value() == "500", "not slow (2 a second)"
     finally:

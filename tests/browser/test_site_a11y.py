@@ -11,16 +11,14 @@ pages pass as configured by tools/website.py.
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from test_jupyterlab import WCAG_A_AA  # the browser suite's WCAG 2 A and AA tags
 
 import nav  # tools/nav.py, importable through tests/conftest.py
+from served import served
 
 pytestmark = pytest.mark.browser
 
@@ -30,25 +28,11 @@ TIMEOUT_MS = 30_000
 MATH_TYPESET = "() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass  # one line per file on stderr would bury pytest's report
-
-
 @pytest.fixture(scope="module")
 def site_url(site: Path) -> Iterator[str]:
-    """The site (built once, tests/conftest.py) served on 127.0.0.1 (a free port) while
-    the module runs."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    """The site (built once, tests/conftest.py) served on 127.0.0.1 while the module runs."""
+    with served(site) as origin:
+        yield origin
 
 
 def _report(violations: list[dict]) -> str:

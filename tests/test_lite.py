@@ -1,0 +1,111 @@
+"""The course's JupyterLite (tools/lite.py): built offline, serving only files that match
+Pyodide's own lock, and refusing to build from a tampered wheel.
+
+The build needs what ``python3 tools/lite.py fetch`` brings (the README's test command
+fetches it; it needs npm): without it these tests skip, except in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import lite  # tools/lite.py
+from lite_site import offline_build, require_fetched
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    require_fetched()
+    out = tmp_path_factory.mktemp("lite") / "site"
+    built = offline_build(out)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return out
+
+
+@pytest.mark.slow
+def test_every_file_pyodide_serves_is_in_its_served_lock_with_the_locks_sha256(site):
+    pyodide = site / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    official = lite.official_lock()
+    assert lock["info"] == official["info"]  # the release it was built for
+    listed = {entry["file_name"]: entry for entry in lock["packages"].values()}
+    served = {p.name for p in pyodide.iterdir()} - {"pyodide-lock.json", *lite.CORE}
+    # nothing listed that is not served (it would be asked for and fail), nothing served
+    # that is not listed
+    assert served == set(listed)
+    for name, entry in listed.items():
+        assert lite.sha256((pyodide / name).read_bytes()) == entry["sha256"], name
+    # Pyodide's own packages exactly as its lock says; the course's added, with what they need
+    course = {"onebyone", *(lite.canonicalize_name(name) for name in lite.CONTROLS)}
+    for name, entry in lock["packages"].items():
+        if name not in course:
+            assert entry == official["packages"][name], name
+    assert course <= set(lock["packages"])
+    assert set(lock["packages"]["onebyone"]["depends"]) >= {"numpy", "matplotlib", "anywidget"}
+    for name in lite.CORE:
+        assert (pyodide / name).read_bytes() == (lite.NPM_PYODIDE / name).read_bytes()
+
+
+@pytest.mark.slow
+def test_the_site_holds_every_notebook_and_needs_nothing_from_elsewhere(site):
+    names = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(p.name for p in (site / "files").glob("*.ipynb")) == names
+    settings = json.loads((site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = settings["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["disablePyPIFallback"] is True
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.js"
+    extensions = {e["name"] for e in settings["federated_extensions"]}
+    assert extensions == {"@jupyterlite/pyodide-kernel-extension",
+                          "@jupyter-widgets/jupyterlab-manager", "anywidget"}
+
+
+def _tampered(carrier: Path, dest: Path, member: str) -> None:
+    """A copy of the carrier wheel with one byte of ``member`` changed."""
+    with zipfile.ZipFile(carrier) as source, zipfile.ZipFile(dest, "w") as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == member:
+                data = data[:1000] + bytes([data[1000] ^ 1]) + data[1001:]
+            copy.writestr(info, data)
+
+
+@pytest.mark.slow
+def test_a_wheel_altered_by_one_byte_fails_the_build_and_names_it(tmp_path, monkeypatch):
+    require_fetched()
+    cache = tmp_path / "cache"
+    (cache / "wheels").mkdir(parents=True)
+    for wheel in lite.wheels().iterdir():
+        if not wheel.name.startswith(lite.CARRIER):
+            (cache / "wheels" / wheel.name).symlink_to(wheel)
+    carrier = lite._the_wheel(lite.CARRIER)
+    numpy = next(e["file_name"] for n, e in lite.official_lock()["packages"].items()
+                 if n == "numpy")
+    _tampered(carrier, cache / "wheels" / carrier.name,
+              f"{lite.CARRIER}/assets/pyodide/{numpy}")
+    monkeypatch.setattr(lite, "CACHE", cache)
+    out = tmp_path / "site"
+    with pytest.raises(lite.TamperedError, match=f"{numpy} in {carrier.name}: sha256 "
+                                                  "[0-9a-f]{64}, but Pyodide's lock says"):
+        lite.build(out)
+    assert not out.exists()
+
+
+def test_a_file_pyodides_lock_does_not_list_fails_the_check(tmp_path):
+    carrier = tmp_path / f"{lite.CARRIER}-0-py3-none-any.whl"
+    with zipfile.ZipFile(carrier, "w") as archive:
+        archive.writestr(f"{lite.CARRIER}/assets/pyodide/extra-1.0-py3-none-any.whl", b"x")
+    with pytest.raises(lite.TamperedError, match=r"holds extra-1\.0-py3-none-any\.whl, which "
+                                                 r"Pyodide's lock does not list"):
+        lite.verified_pyodide_wheels(carrier, {"packages": {}})
+
+
+def test_a_served_package_whose_requirement_is_not_served_fails_the_lock():
+    served = {"onebyone": {"depends": ["numpy", "anywidget"]}, "numpy": {"depends": []}}
+    with pytest.raises(ValueError, match="onebyone needs anywidget"):
+        lite.served_lock({"info": {}}, served)
