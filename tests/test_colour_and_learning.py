@@ -289,7 +289,7 @@ class TestXnorColours:
     def test_shapes_ranges_and_rule(self):
         image, labels = data.xnor_colours(20, 30, seed=4)
         assert image.shape == (20, 30, 3) and image.dtype == np.float64
-        assert labels.shape == (20, 30) and labels.dtype == np.int64
+        assert labels.shape == (20, 30) and labels.dtype == np.intp
         red, green, blue = np.moveaxis(image, -1, 0)
         assert ((green >= 0) & (green <= 1)).all()
         for channel in (red, blue):

@@ -77,6 +77,30 @@ def test_missing_ipywidgets_is_reported(capsys, monkeypatch):
     assert any(line.startswith("WARNING") and "ipywidgets" in line for line in out.splitlines())
 
 
+def test_in_the_browser_it_checks_what_the_kernel_can_see_and_says_where_it_runs(
+        capsys, monkeypatch):
+    """In JupyterLite (Pyodide), JupyterLab and the widgets' front ends come with the site:
+    the kernel has neither jupyterlab nor jupyterlab_widgets, and that is no fault."""
+    fake_pyodide = type(sys)("pyodide")
+    fake_pyodide.__version__ = "0.27.7"
+    monkeypatch.setitem(sys.modules, "pyodide", fake_pyodide)
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    real = _environment._version
+    in_kernel = {"numpy", "matplotlib", "ipywidgets", "anywidget"}
+    monkeypatch.setattr(_environment, "_version",
+                        lambda name: real(name) if name in in_kernel else None)
+    assert _environment.in_browser()
+    assert onebyone.check_environment() is True
+    out = capsys.readouterr().out
+    assert f"Python {platform.python_version()}, in your browser (Pyodide 0.27.7)" in out
+    assert "WARNING" not in out and "jupyterlab" not in out
+    assert "All set: the widgets' front ends come with this site's JupyterLab." in out
+    monkeypatch.setattr(_environment, "_version",
+                        lambda name: None if name == "anywidget" else real(name))
+    assert onebyone.check_environment() is False
+    assert "WARNING: missing anywidget" in capsys.readouterr().out
+
+
 # -- widget_mismatch ----------------------------------------------------------------
 
 @pytest.mark.parametrize(("ipywidgets", "jupyterlab_widgets"), [

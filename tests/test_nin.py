@@ -375,7 +375,7 @@ def test_digits_sizes_and_types(digits):
     for split, m in zip(digits, (1077, 270, 450), strict=True):
         assert isinstance(split, data.Split)
         assert split.images.shape == (m, 8, 8, 1) and split.images.dtype == np.float32
-        assert split.labels.shape == (m,) and split.labels.dtype == np.int64
+        assert split.labels.shape == (m,) and split.labels.dtype == np.intp
         assert split.images.min() >= 0 and split.images.max() <= 1
         assert set(split.labels.tolist()) == set(range(10))
     assert min(s.images.min() for s in digits) == 0 and max(s.images.max() for s in digits) == 1

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import platform
+import sys
 from importlib import metadata
 from pathlib import Path
 
 PACKAGES = ("numpy", "matplotlib", "ipywidgets", "jupyterlab_widgets", "anywidget",
             "jupyterlab")
+
+BROWSER_PACKAGES = ("numpy", "matplotlib", "ipywidgets", "anywidget")
+"""What the course needs in the browser's Python (JupyterLite): the front ends
+(jupyterlab_widgets', anywidget's) and JupyterLab itself come with the site, not the kernel."""
 
 # ipywidgets (the kernel side) only talks to the front end of its own generation
 WIDGET_FRONT_END = {"7": "1", "8": "3"}
@@ -49,8 +54,12 @@ def lab_extension_found(name: str) -> bool:
 def check_environment() -> bool:
     """Print the versions the course runs on; warn when widgets cannot display.
 
-    Returns True when everything needed is present and the widget front end matches.
+    Returns True when everything needed is present and the widget front end matches. In
+    the browser (JupyterLite), the kernel cannot see JupyterLab's front ends, which come
+    with the site: it checks and says what it can.
     """
+    if in_browser():
+        return _check_in_browser()
     versions = {name: _version(name) for name in PACKAGES}
     print(f"Python {platform.python_version()}")
     for name, version in versions.items():
@@ -70,3 +79,23 @@ def check_environment() -> bool:
     else:
         print("All set: the widgets' front end matches their back end.")
     return not (problem or missing)
+
+
+def in_browser() -> bool:
+    """Whether this Python runs in a web browser (Pyodide, as JupyterLite runs it)."""
+    return sys.platform == "emscripten"
+
+
+def _check_in_browser() -> bool:
+    import pyodide  # only in the browser
+
+    print(f"Python {platform.python_version()}, in your browser (Pyodide {pyodide.__version__})")
+    versions = {name: _version(name) for name in BROWSER_PACKAGES}
+    for name, version in versions.items():
+        print(f"{name} {version or 'NOT INSTALLED'}")
+    missing = [name for name, version in versions.items() if version is None]
+    if missing:
+        print(f"WARNING: missing {', '.join(missing)}: this site's build left them out.")
+        return False
+    print("All set: the widgets' front ends come with this site's JupyterLab.")
+    return True

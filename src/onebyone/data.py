@@ -177,7 +177,8 @@ def xnor_colours(n_H: int, n_W: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     Returns
     -------
     image : ndarray, shape ``(n_H, n_W, 3)``, float64 in [0, 1], channels red, green, blue
-    labels : ndarray, shape ``(n_H, n_W)``, int64, 0 or 1
+    labels : ndarray, shape ``(n_H, n_W)``, the platform's index integer (``np.intp``:
+        int64, or int32 in the browser's 32-bit Python), 0 or 1
     """
     _check_size(n_H=n_H, n_W=n_W)
     rng = np.random.default_rng(_seed(seed))
@@ -186,12 +187,14 @@ def xnor_colours(n_H: int, n_W: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     red_blue = np.where(high, 1.0 - offset, offset)
     green = rng.uniform(0.0, 1.0, size=(n_H, n_W))
     image = np.stack([red_blue[..., 0], green, red_blue[..., 1]], axis=-1)
-    labels = (high[..., 0] == high[..., 1]).astype(np.int64)
+    labels = (high[..., 0] == high[..., 1]).astype(np.intp)
     return image, labels
 
 
 class Split(NamedTuple):
-    """Images ``(m, 8, 8, 1)`` float32 in [0, 1] and their labels ``(m,)``, 0 to 9."""
+    """Images ``(m, 8, 8, 1)`` float32 in [0, 1] and their labels ``(m,)``, 0 to 9, the
+    platform's index integer (``np.intp``: numpy's ``bincount`` wants it, and in the
+    browser's 32-bit Python it is int32)."""
 
     images: np.ndarray
     labels: np.ndarray
@@ -224,7 +227,7 @@ def digits() -> Digits:
 
     bunch = load_digits()
     images = (bunch.images / 16).astype(np.float32)[..., np.newaxis]
-    labels = bunch.target.astype(np.int64)
+    labels = bunch.target.astype(np.intp)
     rest_x, test_x, rest_y, test_y = train_test_split(
         images, labels, test_size=DIGITS_TEST_SIZE, stratify=labels, random_state=0)
     train_x, val_x, train_y, val_y = train_test_split(
