@@ -194,8 +194,9 @@ def course_entries(pure_wheels: list[Path]) -> dict[str, dict]:
 def served_lock(lock: dict, served: dict[str, dict]) -> dict:
     """Pyodide's lock with only what the site serves; fails if a served package requires
     one that is not."""
+    names = {canonicalize_name(name) for name in served}
     missing = {(name, need) for name, entry in served.items() for need in entry["depends"]
-               if canonicalize_name(need) not in {canonicalize_name(n) for n in served}}
+               if canonicalize_name(need) not in names}
     if missing:
         raise ValueError("served packages require ones that are not served: "
                          + ", ".join(f"{name} needs {need}" for name, need in sorted(missing)))
