@@ -40,6 +40,10 @@ PROXY = ROOT / "deploy" / "hub" / "node_modules" / ".bin" / "configurable-http-p
 SETTINGS = [ROOT / "deploy" / "hub" / name
             for name in ("nbgrader_config.py", "jupyter_server_config.py")]
 """Every user's settings on a hub built from deploy/, in the users' Jupyter config path."""
+RECONNECTS = 3
+"""How many times ``run_cells`` connects again to a kernel whose connection dropped."""
+LOG_TAIL = 400
+"""Lines of the hub's log (its servers' too) that a failing test prints."""
 PASSWORD = "one-by-one"
 INSTRUCTOR = "instructor"
 
@@ -240,6 +244,10 @@ def running_hub(folder: Path, students: list[str], instructor: str = INSTRUCTOR,
     try:
         hub.start()
         yield hub
+    except BaseException:
+        # what the hub, the proxy and the servers said: the cause, where the test failed
+        print("".join((folder / "jupyterhub.log").read_text().splitlines(True)[-LOG_TAIL:]))
+        raise
     finally:
         try:
             if restarts and hub.running():  # what the hub leaves running: the servers
@@ -324,11 +332,18 @@ async def _run_cells(server: str, token: str, path: str, sources: list[str],
     with urllib.request.urlopen(request, timeout=timeout) as response:  # closed: no stray socket
         session = json.loads(response.read())
     kernel = session["kernel"]["id"]
-    socket_url = server.replace("http", "ws", 1) + f"/api/kernels/{kernel}/channels"
-    # a class starting its kernels at once on a busy machine: the connection may take a while
-    connection = await websocket_connect(HTTPRequest(socket_url, headers=headers,
-                                                     connect_timeout=timeout,
-                                                     request_timeout=timeout))
+    # one session for the whole run, as JupyterLab keeps one per notebook: if the
+    # connection drops, what the kernel sends meanwhile is kept for it and replayed
+    socket_url = (server.replace("http", "ws", 1)
+                  + f"/api/kernels/{kernel}/channels?session_id={uuid.uuid4().hex}")
+
+    async def connect():
+        # a class starting its kernels at once on a busy machine: this may take a while
+        return await websocket_connect(HTTPRequest(socket_url, headers=headers,
+                                                   connect_timeout=timeout,
+                                                   request_timeout=timeout))
+
+    connection, drops = await connect(), []
     outputs = []
     try:
         for source in sources:
@@ -342,8 +357,15 @@ async def _run_cells(server: str, token: str, path: str, sources: list[str],
             cell, replied, idle = [], False, False
             while not (replied and idle):  # the reply (shell) and the outputs (iopub)
                 message = await asyncio.wait_for(connection.read_message(), timeout)
-                if message is None:
-                    raise AssertionError("the kernel's connection closed")
+                if message is None:  # JupyterLab reconnects, a few times: so does this
+                    drops.append(f"code {connection.close_code}, "
+                                 f"reason {connection.close_reason!r}")
+                    print(f"the connection to kernel {kernel} closed ({drops[-1]})")
+                    if len(drops) > RECONNECTS:
+                        raise AssertionError(f"the connection to kernel {kernel} closed "
+                                             f"{len(drops)} times: {drops}")
+                    connection = await connect()
+                    continue
                 message = json.loads(_json_part(message))
                 if message.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
