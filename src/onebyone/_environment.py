@@ -81,6 +81,14 @@ def check_environment() -> bool:
     return not (problem or missing)
 
 
+WHERE_WORK_LIVES = (
+    "Your work is kept in this browser's own storage, on this machine only: clearing the "
+    "browser's data for this site deletes it. To keep a copy, use File → Download; to "
+    "bring it back, use the file browser's Upload button.")
+"""Said in the browser (JupyterLite), where a notebook saved is kept in no file of the
+learner's."""
+
+
 def in_browser() -> bool:
     """Whether this Python runs in a web browser (Pyodide, as JupyterLite runs it)."""
     return sys.platform == "emscripten"
@@ -98,4 +106,5 @@ def _check_in_browser() -> bool:
         print(f"WARNING: missing {', '.join(missing)}: this site's build left them out.")
         return False
     print("All set: the widgets' front ends come with this site's JupyterLab.")
+    print(WHERE_WORK_LIVES)
     return True
