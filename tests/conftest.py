@@ -18,12 +18,25 @@ sys.path.insert(0, str(ROOT / "tools"))
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The course's website, built once per test process (tools/website.py; raises,
-    listing them, if Sphinx warned): tests/test_site.py reads it, and the browser suite
-    audits it. Its tests go to one worker (the ``site`` group of
-    the root conftest.py)."""
+    listing them, if Sphinx warned), with the course's JupyterLite built beside it in
+    ``lite/`` (offline, tools/lite.py) and each notebook's page linking to it, as
+    ``course.py site`` builds them: tests/test_site.py reads it, and the browser suite
+    audits it. Without the Lite's pieces (no npm), the site alone, without those links
+    (in CI, a failure). Its tests go to one worker (the ``site`` group of the root
+    conftest.py)."""
     import website  # tools/website.py
+    from lite_site import offline_build, require_fetched
 
-    return website.build(tmp_path_factory.mktemp("site") / "site")
+    try:
+        require_fetched()
+        lite = True
+    except pytest.skip.Exception:
+        lite = False
+    built = website.build(tmp_path_factory.mktemp("site") / "site", lite=lite)
+    if lite:
+        done = offline_build(built / website.LITE)
+        assert done.returncode == 0, done.stdout + done.stderr
+    return built
 
 
 class LongTestLines:

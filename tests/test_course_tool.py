@@ -53,6 +53,9 @@ def test_test_leaves_the_number_of_workers_to_whoever_chose_it(chosen):
 def test_site_builds_the_website_in_the_virtual_environment():
     args = course.command_line("site", ["/tmp/out"])
     assert args == [str(course.PYTHON), str(ROOT / "tools" / "website.py"), "/tmp/out"]
+    # with the JupyterLite beside it, the pages link to it
+    assert course.command_line("site", ["/tmp/out"], lite=True) == [
+        str(course.PYTHON), str(ROOT / "tools" / "website.py"), "--lite", "/tmp/out"]
     assert (ROOT / "tools" / "website.py").is_file()
     assert course.REQUIREMENTS["site"] == "requirements-dev.txt"
     assert "python3 tools/course.py site" in course.__doc__
@@ -149,7 +152,10 @@ def test_site_installs_the_test_tools_once_for_both(fake_venv):
     assert installed(fake_venv) == []
 
 
-def test_main_runs_site_after_setting_it_up(monkeypatch):
+@pytest.fixture
+def site_calls(monkeypatch) -> list:
+    """What ``main(["site", ...])`` runs and sets up, in order; ``which`` finds npm until
+    a test says otherwise."""
     calls = []
 
     def run(args, cwd):
@@ -160,11 +166,26 @@ def test_main_runs_site_after_setting_it_up(monkeypatch):
     monkeypatch.setattr(course, "setup_lite", lambda: calls.append(("setup_lite",)))
     monkeypatch.setattr(course.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(course.subprocess, "run", run)
+    return calls
+
+
+def test_main_runs_site_after_setting_it_up(site_calls):
     assert course.main(["site", "out"]) == 0
-    # the website, then the course's JupyterLite beside it
-    assert calls == [("setup", "site"), ("setup_lite",), course.command_line("site", ["out"]),
-                     [str(course.PYTHON), str(ROOT / "tools" / "lite.py"), "build",
-                      str(Path("out").resolve() / "lite")]]
+    # the website, linking to the course's JupyterLite, then the Lite beside it
+    assert site_calls == [("setup", "site"), ("setup_lite",),
+                          course.command_line("site", ["out"], lite=True),
+                          [str(course.PYTHON), str(ROOT / "tools" / "lite.py"), "build",
+                           str(Path("out").resolve() / "lite")]]
+    assert "--lite" in site_calls[2]
+
+
+def test_site_without_npm_builds_the_website_alone_without_links_to_a_lite(site_calls,
+                                                                           monkeypatch):
+    monkeypatch.setattr(course.shutil, "which", lambda name: None)
+    assert course.main(["site", "out"]) == 0
+    assert site_calls == [("setup", "site"), ("setup_lite",),
+                          course.command_line("site", ["out"])]
+    assert "--lite" not in site_calls[2]
 
 
 def test_installs_show_pips_progress(fake_venv):

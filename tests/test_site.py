@@ -2,12 +2,14 @@
 run (the ``site`` fixture of tests/conftest.py).
 
 The home page is for learners (what the course is, its contents with each notebook's
-time, the short path, how to run it live), the README a page for maintainers at the end.
-Every course notebook has a page, in course order; every link and ``#anchor`` inside the
-site leads to a file and an id that exist; no page holds a traceback, a raw widget repr
-or a control that would do nothing; every picture has its alt text; Sphinx printed no
-warning; nothing is fetched from the network. ``test_the_checks_catch_a_bad_page`` shows
-that the checks find what they look for.
+time, the short path, how to run it live: in the browser first), the README a page for
+maintainers at the end. Every course notebook has a page, in course order, that opens with
+one "Run in your browser" link to its own notebook in the course's JupyterLite, built
+beside the site (``lite/``); every link and ``#anchor`` inside the site leads to a file and
+an id that exist, and every link into the Lite to a notebook it holds; no page holds a
+traceback, a raw widget repr or a control that would do nothing; every picture has its alt
+text; Sphinx printed no warning; nothing is fetched from the network.
+``test_the_checks_catch_a_bad_page`` shows that the checks find what they look for.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import nbformat
 import pytest
+import yaml
 
 import nav  # tools/nav.py, importable through tests/conftest.py
 import website  # tools/website.py
+from lite_site import require_fetched
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = nav.course_notebooks()
@@ -118,14 +122,31 @@ def parse(path: Path) -> Page:
 
 
 def html_pages(site: Path) -> list[Path]:
-    """Every page of the site (not the theme's own files nor the notebooks' sources)."""
-    return sorted(p for p in site.rglob("*.html")
-                  if p.relative_to(site).parts[0] not in ("_static", "_sources"))
+    """Every page of the site (not the theme's own files, the notebooks' sources nor the
+    JupyterLite beside it, which tests/test_lite.py checks)."""
+    return sorted(p for p in site.rglob("*.html") if p.relative_to(site).parts[0]
+                  not in ("_static", "_sources", website.LITE))
+
+
+def missing_from_the_lite(lite: Path, query: str) -> list[str]:
+    """The notebooks that a link's ``?path=`` asks the JupyterLite in ``lite`` to open and
+    that it does not hold: not listed in its contents (``api/contents/.../all.json``, what
+    its file browser shows) or without their file (``files/``, what it opens)."""
+    missing = []
+    for path in parse_qs(query).get("path", []):
+        folder, _, name = path.rpartition("/")
+        listing = lite / "api" / "contents" / folder / "all.json"
+        listed = {entry["name"] for entry in json.loads(listing.read_text())["content"]} \
+            if listing.is_file() else set()
+        if name not in listed or not (lite / "files" / path).is_file():
+            missing.append(path)
+    return missing
 
 
 def broken_links(site: Path) -> list[str]:
     """Every link, script, stylesheet or picture inside the site whose file or ``#id``
-    does not exist."""
+    does not exist, and every link into the JupyterLite beside it (``lite/``) whose
+    ``?path=`` names a notebook it does not hold."""
     pages = {p.resolve(): parse(p) for p in html_pages(site)}
     broken = []
     for path, page in pages.items():
@@ -143,6 +164,9 @@ def broken_links(site: Path) -> list[str]:
                 ids = (pages.get(target) or parse(target)).ids
                 if unquote(url.fragment) not in ids:
                     broken.append(f"{where}: no id {url.fragment!r}")
+            elif url.query and (lite := site.resolve() / website.LITE) in target.parents:
+                broken += [f"{where}: no notebook {path!r} in the Lite"
+                           for path in missing_from_the_lite(lite, url.query)]
     return broken
 
 
@@ -161,6 +185,12 @@ def page_problems(page: Page) -> list[str]:
     problems += [f"a picture without alt text: src={str(img.get('src'))[:60]}"
                  for img in page.images if not (img.get("alt") or "").strip()]
     return problems
+
+
+def launch_links(page: Page) -> list[tuple[str, str]]:
+    """The page's links into the Lite's JupyterLab: (href, text)."""
+    return [(href, text) for href, text in page.anchors
+            if urlparse(href).path.endswith(website.LITE_LAB)]
 
 
 def _notebook(path: Path) -> dict:
@@ -307,6 +337,75 @@ def test_each_lesson_launches_on_binder_and_every_page_gives_the_local_command(s
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("k", range(len(NOTEBOOKS)), ids=[p.stem for p in NOTEBOOKS])
+def test_each_notebooks_page_opens_with_one_link_to_run_it_in_the_browser(site, k):
+    require_fetched()  # the site is built with the Lite beside it when it can be
+    path = NOTEBOOKS[k]
+    page = parse(site / "notebooks" / f"{path.stem}.html")
+    # one link, to its own notebook in the Lite beside the site, relative to the page
+    # (broken_links checks that the Lite holds that notebook)
+    assert launch_links(page) == [(f"../lite/lab/index.html?path={path.name}",
+                                   website.LAUNCH_TEXT)]
+    # at the top: after the title and blurb, before the notebook's line of links
+    article = page.path.read_text(encoding="utf-8").split("<article", 1)[1]
+    # (the first page's line has no previous page, the last one's next is the contents)
+    around = (NOTEBOOKS[k - 1], NOTEBOOKS[(k + 1) % len(NOTEBOOKS)])
+    neighbours = [f'href="{p.stem}.html"' for p in around]
+    assert article.index('class="onebyone-launch"') < min(article.index(n) for n in neighbours)
+    assert page.article.index(website.LAUNCH_TEXT) < page.article.index("What you")
+    # what it means, beside it
+    box = re.search(r'<div class="onebyone-launch">(.*?)</div>', article, re.S)[1]
+    said = " ".join(unescape(re.sub(r"<[^>]+>", " ", box)).split())
+    for words in ("your own browser", "nothing to install", "kept in this browser's storage",
+                  "clearing the browser's data loses it", "File → Download keeps a copy"):
+        assert words in said, words
+
+
+@pytest.mark.slow
+def test_the_home_page_and_the_banner_name_the_browser_first(site):
+    require_fetched()
+    home = parse(site / "index.html")
+    run = home.article.split("Run it live", 1)[1]
+    ways = [run.index(way) for way in ("In your browser", "On your machine", "On Binder")]
+    assert ways == sorted(ways)
+    assert ("lite/lab/index.html?path=00_index.ipynb", "open the course in your browser") \
+        in home.anchors
+    assert "nothing to install" in run and "kept in this browser's storage" in run
+    for name in PAGES:  # the announcement, above every page
+        assert f"To use them, open a lesson in your browser from its {website.LAUNCH_TEXT}" \
+            in parse(site / name).text, name
+
+
+def test_a_site_without_the_lite_has_no_link_to_it(tmp_path):
+    """The book as ``course.py site`` writes it without npm (no Lite beside the site):
+    no launch link, the home page and the banner as before; with the Lite, one launch
+    link per notebook and one on the home page. (The README's page describes the Lite
+    either way.)"""
+    def links_to_the_lite(book: Path) -> dict[str, int]:
+        return {p.relative_to(book).as_posix(): p.read_text(encoding="utf-8").count(
+                    website.LITE_LAB) for p in sorted(book.rglob("*"))
+                if p.is_file() and p.name != website.MAINTAINERS}
+
+    plain = website.Book().write(tmp_path / "plain")
+    assert set(links_to_the_lite(plain).values()) == {0}
+    home = (plain / website.HOME).read_text(encoding="utf-8")
+    assert "In your browser" not in home and website.LAUNCH_TEXT not in home
+    assert "- **On Binder, with nothing to install:**" in home
+    config = yaml.safe_load((plain / "_config.yml").read_text(encoding="utf-8"))
+    assert config["html"]["announcement"] == website.BANNER
+    assert website.LAUNCH_TEXT not in website.BANNER
+
+    lite = website.Book(lite=True).write(tmp_path / "lite")
+    counted = {name: n for name, n in links_to_the_lite(lite).items() if n}
+    assert counted == {website.HOME: 1, **{f"notebooks/{p.name}": 1 for p in NOTEBOOKS}}
+    config = yaml.safe_load((lite / "_config.yml").read_text(encoding="utf-8"))
+    assert config["html"]["announcement"] == website.BANNER_LITE
+    first = _notebook(lite / "notebooks" / NOTEBOOKS[1].name)["cells"][:2]
+    assert first[0]["source"].startswith("# 01 · ")
+    assert 'href="../lite/lab/index.html?path=01_single_channel.ipynb"' in first[1]["source"]
+
+
+@pytest.mark.slow
 def test_widgets_are_shown_as_their_stills(site):
     for path in NOTEBOOKS:
         html = (site / "notebooks" / f"{path.stem}.html").read_text(encoding="utf-8")
@@ -390,6 +489,14 @@ def test_links_in_the_book_point_at_pages_ids_and_the_repository():
 def test_the_checks_catch_a_bad_page(tmp_path):
     """The checks above can fail: a page with every fault is reported for each."""
     (tmp_path / "notebooks").mkdir()
+    lite = tmp_path / website.LITE  # a Lite that holds one notebook, and lists another
+    (lite / "lab").mkdir(parents=True)
+    (lite / "lab" / "index.html").write_text("<p>JupyterLab</p>")
+    (lite / "files").mkdir()
+    (lite / "files" / "01_here.ipynb").write_text("{}")
+    (lite / "api" / "contents").mkdir(parents=True)
+    (lite / "api" / "contents" / "all.json").write_text(json.dumps({"content": [
+        {"name": "01_here.ipynb"}, {"name": "02_listed_only.ipynb"}]}))
     (tmp_path / "index.html").write_text('<p id="here"><a href="#here">fine</a></p>')
     bad = tmp_path / "notebooks" / "bad.html"
     bad.write_text(
@@ -398,10 +505,22 @@ def test_the_checks_catch_a_bad_page(tmp_path):
         ' <div class="cell_output"><div><pre>Traceback (most recent call last):</pre>'
         "<pre>Explorer(children=(HBox(children=(</pre><button>Play</button></div></div>"
         f' <script type="{website.WIDGET_VIEW}">{{"model_id": "1"}}</script>'
-        ' <button>outside an output: fine</button> <img src="../index.html" alt="fine">')
+        ' <button>outside an output: fine</button> <img src="../index.html" alt="fine">'
+        ' <a href="../lite/lab/index.html?path=01_here.ipynb">fine</a>'
+        ' <a href="../lite/lab/index.html?path=02_listed_only.ipynb">no file</a>'
+        ' <a href="../lite/lab/index.html?path=03_gone.ipynb">gone</a>'
+        ' <a href="../lite/tree/index.html">no such page</a>')
+    lite_lab = "notebooks/bad.html: <a> ../lite/lab/index.html?path="
     assert broken_links(tmp_path) == [
         "notebooks/bad.html: <a> ../index.html#gone: no id 'gone'",
-        "notebooks/bad.html: <a> missing.html: no such file"]
+        "notebooks/bad.html: <a> missing.html: no such file",
+        f"{lite_lab}02_listed_only.ipynb: no notebook '02_listed_only.ipynb' in the Lite",
+        f"{lite_lab}03_gone.ipynb: no notebook '03_gone.ipynb' in the Lite",
+        "notebooks/bad.html: <a> ../lite/tree/index.html: no such file"]
+    assert launch_links(parse(bad)) == [
+        ("../lite/lab/index.html?path=01_here.ipynb", "fine"),
+        ("../lite/lab/index.html?path=02_listed_only.ipynb", "no file"),
+        ("../lite/lab/index.html?path=03_gone.ipynb", "gone")]
     problems = page_problems(parse(bad))
     assert problems == [
         "a Python traceback",

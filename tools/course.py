@@ -8,7 +8,8 @@
     python3 tools/course.py site    # set up (with the test tools), then build the static
                                     # website into _build/site (tools/website.py), and
                                     # the course's JupyterLite into _build/site/lite
-                                    # (tools/lite.py), offline
+                                    # (tools/lite.py), offline, when npm is there: each
+                                    # lesson's page then links to it ("Run in your browser")
     python3 tools/course.py classroom   # set up (with the instructor's tools, nbgrader),
                                     # then build the instructor's course directory into
                                     # _build/classroom (tools/classroom.py)
@@ -129,9 +130,15 @@ def setup_lite() -> None:
                    cwd=ROOT)
 
 
-def command_line(command: str, extra: list[str]) -> list[str]:
+def builds_lite() -> bool:
+    """Whether ``site`` builds the course's JupyterLite beside the website: with npm, which
+    ``setup_lite`` fetched its pieces with."""
+    return shutil.which("npm") is not None
+
+
+def command_line(command: str, extra: list[str], lite: bool = False) -> list[str]:
     """What ``lab``, ``test``, ``site`` or ``classroom`` runs inside the virtual environment,
-    from the repo root."""
+    from the repo root (``lite``: the website links to the JupyterLite built beside it)."""
     if command == "lab":
         args = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT / COURSE_DIR}",
                 f"--LabApp.default_url=/lab/tree/{START_PAGE}"]
@@ -139,7 +146,8 @@ def command_line(command: str, extra: list[str]) -> list[str]:
             args.append("--allow-root")  # containers often run as root; Jupyter refuses it
         return [*args, *extra]
     if command == "site":
-        return [str(PYTHON), str(ROOT / "tools" / "website.py"), *extra]
+        return [str(PYTHON), str(ROOT / "tools" / "website.py"), *(["--lite"] if lite else []),
+                *extra]
     if command == "classroom":
         return [str(PYTHON), str(ROOT / "tools" / "classroom.py"), *extra]
     return [str(PYTHON), "-m", "pytest", *_spread(extra), *extra]
@@ -164,8 +172,10 @@ def main(argv: list[str]) -> int:
         setup_proxy()
     if command in ("test", "site"):
         setup_lite()
-    done = subprocess.run(command_line(command, extra), cwd=ROOT).returncode
-    if command == "site" and done == 0 and shutil.which("npm"):  # the JupyterLite beside
+    # the JupyterLite beside the website, exactly when the website links to it
+    lite = command == "site" and builds_lite()
+    done = subprocess.run(command_line(command, extra, lite), cwd=ROOT).returncode
+    if lite and done == 0:
         site = Path(extra[0]).resolve() if extra else ROOT / "_build" / "site"
         done = subprocess.run([str(PYTHON), str(ROOT / "tools" / "lite.py"), "build",
                                str(site / "lite")], cwd=ROOT).returncode

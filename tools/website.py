@@ -2,7 +2,12 @@
 """Build the course as a static website, from the committed, executed notebooks.
 
     python3 tools/course.py site [OUTDIR]        # set up .venv, then run this (the usual way)
-    .venv/bin/python tools/website.py [OUTDIR]   # the same, in an environment that has it
+    .venv/bin/python tools/website.py [--lite] [OUTDIR]   # the same, in an environment that has it
+
+``--lite``: the course's JupyterLite will be built beside the site, in ``OUTDIR/lite``
+(``tools/lite.py build OUTDIR/lite``; ``course.py site`` does so when npm is there). Each
+notebook's page then opens with a "Run in your browser" link to its notebook there, and the
+home page and the banner name that way first. Without it, the site has no such link.
 
 The site is made with Jupyter Book 1 (Sphinx, sphinx-book-theme, myst-nb), which builds
 without network (Jupyter Book 2 fetches its theme at build time). Nothing is executed:
@@ -20,6 +25,12 @@ anchors become the site's ids, and links to files of the repository that are not
 (``requirements.txt``, ``binder/``, ...) go to the repository on GitHub. Sphinx runs with
 warnings as errors: a build that warns fails.
 
+With the Lite beside it (``Book(lite=True)``, ``build(..., lite=True)``), each notebook's
+copy gets a cell after its title and blurb: the launch link (``LAUNCH_TEXT``), relative
+(``lite/lab/index.html?path=NN_slug.ipynb``, from the page's folder), so that it works
+wherever the site is served, and what it means: the browser's own Python, nothing to
+install, work kept in the browser's storage.
+
 Live widgets cannot run on a static page: their ``application/vnd.jupyter.widget-view+json``
 output is never rendered, and the ``text/html`` alternative stored next to it (a still
 picture with its alt text, a quiz's questions as text) is shown instead.
@@ -35,8 +46,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from html import escape
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import yaml
 from jupyter_book.config import get_default_sphinx_config
@@ -62,6 +74,22 @@ BINDER_URL_TEMPLATE = (f"https://mybinder.org/v2/gh/{GITHUB_REPOSITORY}/HEAD"
 """The Binder launch link of each notebook's page (``page``: the notebook's name without
 ``.ipynb``), as sphinx-book-theme builds it from ``REPOSITORY_URL``."""
 LOCAL_COMMAND = "python3 tools/course.py lab"
+LITE = "lite"
+"""The course's JupyterLite, in this folder beside the site (``tools/lite.py build``): its
+contents are the files of ``notebooks/``."""
+LITE_LAB = f"{LITE}/lab/index.html"
+"""The Lite's JupyterLab: ``?path=NN_slug.ipynb`` opens that notebook."""
+LAUNCH_TEXT = "Run in your browser"
+"""The text of each notebook page's link to its notebook in the Lite."""
+STORAGE = ("your work is kept in this browser's storage: clearing the browser's data loses "
+           "it, and File → Download keeps a copy")
+LAUNCH = (
+    '<div class="onebyone-launch">\n<p><a class="onebyone-launch-link" href="{url}">'
+    f"{LAUNCH_TEXT}</a>: this notebook, live, in JupyterLab inside your own browser "
+    "(JupyterLite), with nothing to install. "
+    f"{STORAGE[0].upper()}{STORAGE[1:]}.</p>\n</div>\n")
+"""The cell at the top of each notebook's page, with the Lite beside the site (raw HTML:
+MyST would take a relative link in Markdown for a page of the book)."""
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MIME_PRIORITY_OVERRIDES = [
     ("html", WIDGET_VIEW, None),  # a live widget cannot run on a static page: never shown
@@ -72,11 +100,16 @@ MIME_PRIORITY_OVERRIDES = [
 HEADING_ANCHORS = 4
 """Headings down to ``####`` get MyST anchors that links may name."""
 LINK = re.compile(r"(?<!!)(\[[^\]]*\]\()([^)\s]+)(\))")
-BANNER = (
-    "These pages show the course as it ran: the sliders, steppers and quizzes are still "
-    "pictures and text here. To use them, run "
-    f"<code>{LOCAL_COMMAND}</code> in a clone of the repository, or open a lesson on "
+BANNER_START = ("These pages show the course as it ran: the sliders, steppers and quizzes "
+                "are still pictures and text here. To use them, ")
+BANNER_ELSEWHERE = (
+    f"run <code>{LOCAL_COMMAND}</code> in a clone of the repository, or open a lesson on "
     "Binder from its launch button (the rocket, at the top of the page).")
+BANNER = BANNER_START + BANNER_ELSEWHERE
+"""The announcement above every page of a site without the Lite."""
+BANNER_LITE = (BANNER_START + f"open a lesson in your browser from its <em>{LAUNCH_TEXT}</em> "
+               "link (nothing to install), " + BANNER_ELSEWHERE)
+"""The announcement, with the Lite beside the site: the browser first."""
 CSS = """\
 /* The command in the banner: the banner's own colours (inline code's pink on the banner's
    background is below WCAG AA's contrast), framed so that it still reads as code. */
@@ -104,6 +137,22 @@ html[data-theme=dark] .bd-content div.cell_output .text_html:not(:has(table.data
   background-color: transparent;
   color: inherit;
   padding: 0;
+}
+/* The launch link into the course's JupyterLite, at the top of each notebook's page: a
+   framed note on the page's background (the theme's link colour on its grey surface is
+   below WCAG AA's contrast), its link the theme's, in bold. */
+.bd-article .onebyone-launch {
+  border: 1px solid var(--pst-color-border);
+  border-left: 4px solid var(--pst-color-primary);
+  padding: 0.6rem 1rem;
+  margin-bottom: 1rem;
+  border-radius: 0.25rem;
+}
+.bd-article .onebyone-launch p {
+  margin: 0;
+}
+.bd-article .onebyone-launch-link {
+  font-weight: bold;
 }
 /* A folded solution or answer (<details>) keeps its distance from the next paragraph. */
 .bd-article details {
@@ -154,9 +203,11 @@ def _source(cell: dict) -> str:
 
 class Book:
     """The site's sources, as they sit in the repository (``README.md``, the notebooks),
-    and where each goes in the book."""
+    and where each goes in the book; ``lite``: the course's JupyterLite will be beside the
+    site (in ``LITE``), and each notebook's page links to its notebook there."""
 
-    def __init__(self) -> None:
+    def __init__(self, lite: bool = False) -> None:
+        self.lite = lite
         self.notebooks = nav.course_notebooks()
         self.documents = {p: p.relative_to(ROOT).as_posix() for p in self.notebooks}
         self.documents[ROOT / "README.md"] = MAINTAINERS
@@ -197,6 +248,21 @@ class Book:
     def rewrite(self, markdown: str, document: Path, here: str | None = None) -> str:
         return LINK.sub(lambda m: m[1] + self.link(m[2], document, here) + m[3], markdown)
 
+    def lite_link(self, notebook: Path, here: str) -> str:
+        """The relative link, in the page ``here`` (a path in the book), that opens
+        ``notebook`` in the Lite's JupyterLab."""
+        lab = os.path.relpath(LITE_LAB, Path(here).parent).replace(os.sep, "/")
+        return f"{lab}?path={quote(notebook.relative_to(nav.NOTEBOOKS_DIR).as_posix())}"
+
+    def launch(self, notebook: Path, cells: list[dict]) -> dict:
+        """The cell that opens ``notebook``'s page: its launch link into the Lite."""
+        url = self.lite_link(notebook, self.documents[notebook])
+        cell = {"cell_type": "markdown", "metadata": {},
+                "source": LAUNCH.format(url=escape(url))}
+        if any("id" in c for c in cells):  # nbformat 4.5: every cell has one
+            cell["id"] = "onebyone-launch"
+        return cell
+
     def home(self) -> str:
         """The home page, for learners: ``00_index``'s title, blurb and what the course
         teaches, its contents (each notebook's time, from ``nav.py``) and short path, then
@@ -208,13 +274,21 @@ class Book:
         learn = next(_source(c) for c in cells if "**What you'll learn**" in _source(c))
         learn = learn.split(nav.NEED)[0].strip()
         binder = BINDER_URL_TEMPLATE.format(page=index.stem)
+        browser = (
+            f'- **In your browser, with nothing to install:** <a href="'
+            f'{escape(self.lite_link(index, HOME))}">open the course in your browser</a>, or '
+            f"a lesson from the *{LAUNCH_TEXT}* link at the top of its page. JupyterLab and "
+            "Python run inside your own browser (JupyterLite); "
+            f"{STORAGE}.\n") if self.lite else ""
         run = (
             "## Run it live\n\n"
             "On these pages the sliders, steppers and quizzes are still pictures. To use "
             "them, run the course in JupyterLab:\n\n"
+            f"{browser}"
             f"- **On your machine:** in a clone of the repository, `{LOCAL_COMMAND}` sets "
             "everything up in a virtual environment inside it and opens the course.\n"
-            f"- **On Binder, with nothing to install:** [open the course on Binder]({binder}), "
+            f"- **On Binder, {'also ' if self.lite else ''}with nothing to install:** "
+            f"[open the course on Binder]({binder}), "
             "or a lesson from the launch button (the rocket) at the top of its page.\n\n"
             f"Other ways to run it, the tests and how the course is made: "
             f"[{MAINTAINERS_TITLE}]({MAINTAINERS}).")
@@ -238,6 +312,8 @@ class Book:
                 target.write_text(self.maintainers(), encoding="utf-8")
                 continue
             notebook = json.loads(source.read_text(encoding="utf-8"))
+            if self.lite:  # after the title and blurb, before the rest
+                notebook["cells"].insert(1, self.launch(source, notebook["cells"]))
             for cell in notebook["cells"]:
                 if cell["cell_type"] == "markdown":
                     cell["source"] = self.rewrite(_source(cell), source)
@@ -253,7 +329,8 @@ class Book:
         (directory / "_toc.yml").write_text(yaml.safe_dump(self.toc(), sort_keys=False),
                                             encoding="utf-8")
         (directory / "_config.yml").write_text(
-            yaml.safe_dump(config(), sort_keys=False, allow_unicode=True), encoding="utf-8")
+            yaml.safe_dump(config(self.lite), sort_keys=False, allow_unicode=True),
+            encoding="utf-8")
         return directory
 
     def toc(self) -> dict:
@@ -273,8 +350,9 @@ def extensions() -> list[str]:
     return [e for e in default if e != "sphinx_thebe"] + ["sphinx-mathjax-offline"]
 
 
-def config() -> dict:
-    """Jupyter Book's ``_config.yml``."""
+def config(lite: bool = False) -> dict:
+    """Jupyter Book's ``_config.yml`` (``lite``: the course's JupyterLite is beside the
+    site, and the banner names it first)."""
     # the sidebar's title, a link to the home page: the README's title
     title = (ROOT / "README.md").read_text(encoding="utf-8").split("\n", 1)[0].removeprefix("# ")
     return {
@@ -292,7 +370,7 @@ def config() -> dict:
             "use_repository_button": False,
             "use_issues_button": False,
             "use_edit_page_button": False,
-            "announcement": BANNER,
+            "announcement": BANNER_LITE if lite else BANNER,
         },
         "launch_buttons": {"notebook_interface": "jupyterlab",
                            "binderhub_url": "https://mybinder.org", "thebe": False},
@@ -336,8 +414,10 @@ def sphinx(book: Path, html: Path, doctrees: Path) -> str:
     return "".join(printed)
 
 
-def build(outdir: Path = DEFAULT_OUTDIR) -> Path:
+def build(outdir: Path = DEFAULT_OUTDIR, lite: bool = False) -> Path:
     """Build the site into ``outdir`` (replacing a site built there before); return it.
+    ``lite``: the course's JupyterLite will be built into ``outdir/lite`` (by the caller,
+    with ``tools/lite.py build``), and the pages link to it.
 
     Raises ``SiteError`` if Sphinx fails or warns.
     """
@@ -345,7 +425,7 @@ def build(outdir: Path = DEFAULT_OUTDIR) -> Path:
     if outdir.exists() and any(outdir.iterdir()) and not (outdir / ".buildinfo").exists():
         raise SiteError(f"{outdir} is not empty and holds no site: not replacing it")
     with tempfile.TemporaryDirectory(prefix="onebyone-site-") as tmp:
-        book = Book().write(Path(tmp) / "book")
+        book = Book(lite=lite).write(Path(tmp) / "book")
         # myst-nb writes beside the output folder (jupyter_execute/): keep it all in tmp
         html = Path(tmp) / "html"
         printed = sphinx(book, html, Path(tmp) / "doctrees")
@@ -359,12 +439,14 @@ def build(outdir: Path = DEFAULT_OUTDIR) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    lite = argv[:1] == ["--lite"]
+    argv = argv[1:] if lite else argv
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
         print(__doc__)
         return 2
     print("Building the site from the notebooks' stored outputs ...", flush=True)
     try:
-        site = build(Path(argv[0]) if argv else DEFAULT_OUTDIR)
+        site = build(Path(argv[0]) if argv else DEFAULT_OUTDIR, lite=lite)
     except SiteError as error:
         print(error, file=sys.stderr)
         return 1
