@@ -121,8 +121,9 @@ class SuiteTimes:
     TIERS = (
         ("browser: every notebook operated in JupyterLab; the class's screens on the hub",
          r"tests/browser/test_(jupyterlab|hub_jupyterlab|hub_grading_screens)\.py"),
-        ("lite: the course's JupyterLite, built offline and run in Chromium",
-         r"tests/(test_lite|browser/test_lite_in_chromium)\.py"),
+        ("lite: the course's JupyterLite, built offline and run in Chromium; the unit "
+         "tests under its versions",
+         r"tests/(test_lite|browser/test_lite_in_chromium|test_browser_versions)\.py"),
         ("site: the build, its checks and its accessibility audit",
          r"tests/(browser/test_site_a11y|test_site)\.py"),
         ("notebooks: strict nbval", r"notebooks/"),

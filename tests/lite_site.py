@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def require_fetched() -> None:
-    if not (lite.NPM_PYODIDE / "pyodide-lock.json").is_file() or not lite.wheels().is_dir():
+    if not (lite.NPM_PYODIDE / "pyodide-lock.json").is_file() or not lite.wheels().is_dir() \
+            or not lite.kernel_venv().is_dir():
         reason = "JupyterLite's pieces are not fetched (python3 tools/lite.py fetch; needs npm)"
         if os.environ.get("ONEBYONE_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{reason}, and ONEBYONE_REQUIRE_BROWSER=1 requires the Lite")

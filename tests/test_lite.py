@@ -109,3 +109,28 @@ def test_a_served_package_whose_requirement_is_not_served_fails_the_lock():
     served = {"onebyone": {"depends": ["numpy", "anywidget"]}, "numpy": {"depends": []}}
     with pytest.raises(ValueError, match="onebyone needs anywidget"):
         lite.served_lock({"info": {}}, served)
+
+
+def _entry(version: str, depends: list[str], kind: str = "package") -> dict:
+    return {"version": version, "depends": depends, "package_type": kind}
+
+
+def test_the_kernels_pins_are_everything_the_course_requires_at_the_locks_versions():
+    packages = {
+        "onebyone": _entry("0.1", ["numpy", "matplotlib"]),
+        "numpy": _entry("2.0.2", []),
+        "matplotlib": _entry("3.8.4", ["numpy", "pyparsing", "matplotlib-pyodide"]),
+        "pyparsing": _entry("3.1.2", ["openblas", "sqlite3"]),
+        "matplotlib-pyodide": _entry("0.2.3", []),
+        "openblas": _entry("0.3.26", [], "shared_library"),
+        "sqlite3": _entry("1.0.0", [], "cpython_module"),
+        "pandas": _entry("2.2.0", ["numpy"]),  # listed, never required: not pinned
+        "ipywidgets": _entry("8.1.9", ["jupyterlab-widgets"]),  # the site provides that
+    }
+    assert lite.kernel_pins(packages, ["Matplotlib", "ipywidgets"]) == [
+        "ipywidgets==8.1.9", "matplotlib==3.8.4", "numpy==2.0.2", "pyparsing==3.1.2"]
+
+
+def test_a_requirement_the_browsers_kernel_lacks_is_named():
+    with pytest.raises(ValueError, match="the browser's kernel has no prompt-toolkit"):
+        lite.kernel_pins({"ipython": _entry("8.23.0", ["prompt_toolkit"])}, ["ipython"])

@@ -23,6 +23,13 @@ Where each piece comes from (README, "In your browser"):
 The build tools (jupyterlite-core, jupyterlite-pyodide-kernel) run in a virtual environment
 of their own, ``_build/lite-cache/venv``: the kernel's front end must not be installed into
 the course's JupyterLab.
+
+The browser's kernel runs older versions than ``lab`` (numpy 2.0, matplotlib 3.8, ...).
+``fetch`` also makes ``_build/lite-cache/kernel-versions``, an ordinary virtual environment
+with exactly the versions the site serves for the course's package and all it requires
+(``kernel_pins``), and the test tools: the unit tests run there too
+(tests/test_browser_versions.py), so a change that breaks those versions fails fast,
+before any browser. Its Python is this one, not the browser's 3.12.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ import venv
 import zipfile
 from pathlib import Path
 
+import tomllib
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -65,6 +73,10 @@ does not hold)."""
 FEDERATED = ("jupyterlite_pyodide_kernel", "jupyterlab_widgets", "anywidget")
 BUILD_TOOLS = ("jupyterlite-core==0.6.4", "jupyterlite-pyodide-kernel==0.6.1",
                "jupyter-server==2.21.1")
+BROWSER_ONLY = {"matplotlib-pyodide": "matplotlib's backend for the browser's page"}
+"""What the browser's kernel runs and an ordinary Python cannot (it also needs 3.12)."""
+TEST_TOOLS = ("pytest", "pytest-xdist", "hypothesis", "nbformat", "pyyaml")
+"""What the unit tests need beside the course's package, in ``kernel_venv``."""
 PYODIDE_PLATFORM = ("--platform", "pyodide_2024_0_wasm32", "--python-version", "3.12",
                     "--implementation", "cp", "--abi", "cp312")
 """pip's view of Pyodide 0.27's Python: without it, a package with compiled wheels (psygnal)
@@ -101,9 +113,11 @@ def fetch() -> None:
     if npm is None:
         raise SystemExit("npm is missing (Debian: apt-get install npm): it brings Pyodide's core")
     stamp = CACHE / ".fetched"
-    wanted = sha256(b"".join((LITE / name).read_bytes() for name in
-                             ("package-lock.json", "wheels.txt")) + "\n".join(BUILD_TOOLS).encode())
-    if stamp.is_file() and stamp.read_text() == wanted and NPM_PYODIDE.is_dir():
+    wanted = sha256(b"".join(path.read_bytes() for path in (
+        LITE / "package-lock.json", LITE / "wheels.txt", ROOT / "pyproject.toml",
+        ROOT / "requirements-dev.txt")) + "\n".join(BUILD_TOOLS).encode())
+    if stamp.is_file() and stamp.read_text() == wanted and NPM_PYODIDE.is_dir() \
+            and kernel_venv().is_dir():
         return
     print("Fetching JupyterLite's pieces (lite/): about 110 MB ...", flush=True)
     subprocess.run([npm, "ci", "--no-audit", "--no-fund"], check=True, cwd=LITE)
@@ -116,7 +130,60 @@ def fetch() -> None:
     venv.EnvBuilder(with_pip=True, clear=True).create(tools)
     subprocess.run([str(tools / "bin" / "python"), "-m", "pip", "install",
                     "--disable-pip-version-check", "--quiet", *BUILD_TOOLS], check=True)
+    _make_kernel_venv()
     stamp.write_text(wanted)
+
+
+def kernel_venv() -> Path:
+    """The virtual environment with the browser kernel's versions (``kernel_pins``)."""
+    return CACHE / "kernel-versions"
+
+
+def _course_requirements() -> list[str]:
+    """The names the course's package requires (pyproject.toml)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [canonicalize_name(Requirement(line).name) for line in project["dependencies"]]
+
+
+def kernel_pins(packages: dict[str, dict], roots: list[str]) -> list[str]:
+    """``name==version`` for ``roots`` and everything they require, as lock entries
+    (``packages``) give them: the versions the browser's kernel runs."""
+    by_name = {canonicalize_name(name): entry for name, entry in packages.items()}
+    pins, todo = {}, [canonicalize_name(name) for name in roots]
+    while todo:
+        name = todo.pop()
+        if name in pins or name in PROVIDED_BY_THE_KERNEL:
+            continue
+        if name not in by_name:
+            raise ValueError(f"the browser's kernel has no {name}: Pyodide's lock and the "
+                             "course's wheels do not list it")
+        pins[name] = by_name[name]
+        todo.extend(canonicalize_name(need) for need in by_name[name]["depends"])
+    # a shared library comes inside its wheels elsewhere; a CPython module, with CPython
+    return [f"{name}=={entry['version']}" for name, entry in sorted(pins.items())
+            if entry["package_type"] == "package" and name not in BROWSER_ONLY]
+
+
+def _test_tools() -> list[str]:
+    """The test tools' requirements, as requirements-dev.txt gives them."""
+    lines = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    requirements = [Requirement(line.split("#")[0]) for line in lines
+                    if line.split("#")[0].strip() and not line.startswith("-")]
+    return [str(r) for r in requirements if canonicalize_name(r.name) in TEST_TOOLS]
+
+
+def _make_kernel_venv() -> None:
+    packages = {**official_lock()["packages"],
+                **course_entries([_the_wheel(p) for p in CONTROLS])}
+    pins = kernel_pins(packages, _course_requirements())
+    python = kernel_venv() / "bin" / "python"
+    venv.EnvBuilder(with_pip=True, clear=True).create(kernel_venv())
+    subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
+                    "--quiet", *pins, *_test_tools()], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
+                    "--quiet", "--no-deps", "-e", str(ROOT)],
+                   check=True)
+    (kernel_venv() / "pins.txt").write_text("\n".join(pins) + "\n")
 
 
 def official_lock() -> dict:
