@@ -79,13 +79,20 @@ def test_github_workflow_is_the_twin_of_ci_run():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text())
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
     assert {"push", "pull_request", "schedule"} <= set(triggers)
-    (job,) = workflow["jobs"].values()
+    job, pages = workflow["jobs"]["course"], workflow["jobs"]["pages"]
     runtime = (ROOT / "binder" / "runtime.txt").read_text().strip().removeprefix("python-")
     assert job["container"]["image"] == f"python:{runtime}-bookworm"
     assert "--cap-add SYS_ADMIN" in job["container"]["options"]  # the grading kernel
     runs = [step.get("run") for step in job["steps"]]
     assert "bash .ci/run" in runs
     assert any("actions/cache" in step.get("uses", "") for step in job["steps"])
+    # the site .ci/run built, with its JupyterLite, published from main only
+    ci_run = (ROOT / ".ci" / "run").read_text()
+    assert ci_run.index("tools/course.py test\n") < ci_run.index("tools/course.py site _build/site")
+    (kept,) = [s for s in job["steps"] if "upload-pages-artifact" in s.get("uses", "")]
+    assert kept["with"]["path"] == "_build/site" and "refs/heads/main" in kept["if"]
+    assert pages["needs"] == "course" and "refs/heads/main" in pages["if"]
+    assert [s["uses"].split("@")[0] for s in pages["steps"]] == ["actions/deploy-pages"]
 
 
 def test_lab_shows_the_course_folder_and_opens_its_home_page():
