@@ -18,6 +18,23 @@ const uid = (kind) => {
   return `onebyone-${kind}-${made}-${Math.random().toString(36).slice(2, 8)}`;
 };
 
+// The keys pressed in `element` are its own, not JupyterLab's shortcuts. In command mode
+// the notebook binds keys on any focused element in a cell: ArrowLeft/ArrowRight (to the
+// heading above or below), ArrowUp/ArrowDown (to the cell above or below), Shift+Home/End,
+// letters; a binding calls preventDefault, and a range input does not move (nor a select
+// change its option). Lumino's handler of shortcuts listens on the document: in the
+// bubbling phase in JupyterLab 4.6, where stopping the event here was enough, but in the
+// capture phase where the application starts without `bubblingKeydown`, as JupyterLite
+// 0.6's does, and there it takes the key before any element sees it. Either way it skips
+// an element with `data-lm-suppress-shortcuts`: on the focused control itself, since it
+// looks from the event's target up for the first element that either has the attribute or
+// matches a binding's selector, and `... :focus` matches the target. The event is stopped
+// as well, for the notebook's other listeners of keys.
+function ownKeys(element) {
+  element.setAttribute("data-lm-suppress-shortcuts", "true");
+  element.addEventListener("keydown", (event) => event.stopPropagation());
+}
+
 // a native range input named by its label, its readout in an <output>
 function labelledRange(box) {
   const id = uid("range");
@@ -28,9 +45,7 @@ function labelledRange(box) {
   input.id = id;
   label.htmlFor = id;
   output.htmlFor.add(id);
-  // the keys are the slider's: JupyterLab's notebook would otherwise take the arrows (and
-  // Home/End) as its own shortcuts, and the range input would not move
-  input.addEventListener("keydown", (event) => event.stopPropagation());
+  ownKeys(input); // the arrows, Page Up/Down, Home and End move the slider
   box.append(label, input, output);
   return { label, input, output };
 }
@@ -166,9 +181,9 @@ function renderStepper({ model, el }) {
   range.input.min = 0;
   range.input.step = 1;
   row.append(play, speedLabel, speed, back, next, position);
-  // the keys are the stepper's: JupyterLab's notebook would take Enter, Space and the
-  // arrows (on a button or the speed) as its own shortcuts too
-  row.addEventListener("keydown", (event) => event.stopPropagation());
+  // the keys are the stepper's: JupyterLab's notebook would take the arrows (on the
+  // speed, a button or the slider) as its own shortcuts too
+  for (const control of [play, speed, back, next]) ownKeys(control);
   const line = document.createElement("div");
   line.className = "onebyone-line";
   const picture = document.createElement("img");

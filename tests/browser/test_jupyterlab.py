@@ -175,11 +175,12 @@ def _expect_change(page, output, action, what: str, until: Until | None = None,
     return seconds
 
 
-def _operate_slider(page, output, handle, readout, label: str, shown: tuple) -> int:
+def _operate_slider(page, output, handle, readout, label: str, shown: tuple,
+                    timings: dict[str, list[float]]) -> int:
     """Move a slider one step with an arrow key, to its far end with Home or End, then
     with the mouse, a click on the middle of its track; after each, a new picture or line
-    of text in ``shown`` (the time it took is measured), and the readout and what the
-    slider announces (``aria-valuetext``) say its new value."""
+    of text in ``shown`` (the time it took is measured, into ``timings``), and the readout
+    and what the slider announces (``aria-valuetext``) say its new value."""
     low, high = float(handle.get_attribute("min")), float(handle.get_attribute("max"))
 
     def says_its_value() -> None:
@@ -203,7 +204,7 @@ def _operate_slider(page, output, handle, readout, label: str, shown: tuple) -> 
         seconds = _expect_change(page, output, act, f"slider {label!r}, {what}",
                                  _slider_at(handle, comparison), shown)
         says_its_value()
-        TIMINGS[f"slider to picture, {'a click' if key is None else 'a key'} (s)"].append(
+        timings[f"slider to picture, {'a click' if key is None else 'a key'} (s)"].append(
             seconds)
 
     slider = handle.locator("xpath=..")
@@ -235,8 +236,9 @@ SHOWS_STEP = """([stepper, n]) => {
 }"""
 
 
-def _operate_stepper(page, stepper) -> int:
-    """Step back and on with the mouse and the keyboard (each step timed to its picture),
+def _operate_stepper(page, stepper, timings: dict[str, list[float]]) -> int:
+    """Step back and on with the mouse and the keyboard (each step timed to its picture,
+    into ``timings``),
     then play, once the browser has the pictures Play will show, and pause. Each step
     waits for the position it expects: the slider there, the text describing that step,
     and that step's picture."""
@@ -263,7 +265,7 @@ def _operate_stepper(page, stepper) -> int:
         page.evaluate(TIME_PRESS_TO_PICTURE, [image.element_handle(), None])
         action()
         shows_step(start + by, what)
-        TIMINGS["step to picture (s)"].append(page.evaluate(PRESS_TO_PICTURE))
+        timings["step to picture (s)"].append(page.evaluate(PRESS_TO_PICTURE))
 
     if position() == 0:  # where back cannot go back
         do(stepper.get_by_role("button", name="next ▶").click, 1, "next ▶ from step 0")
@@ -324,7 +326,7 @@ def _operate_stepper(page, stepper) -> int:
     frames = page.evaluate(STOP_RECORDING)
     assert position() > start, "Play did not move the slider"
     assert play.count() == 1, "paused, the button is not named play"
-    TIMINGS["Play frames per second"].append(
+    timings["Play frames per second"].append(
         (len(frames) - 1) / ((frames[-1] - frames[0]) / 1000))
     # paused: the picture stays on the slider's position
     shows_step(position(), "after the pause")
@@ -333,7 +335,7 @@ def _operate_stepper(page, stepper) -> int:
     assert page.evaluate(STOP_RECORDING) == [], "pictures kept coming after the pause"
     received, sent = (int(stepper.get_attribute(f"data-{what}-received"))
                       for what in ("frames", "bytes"))
-    TIMINGS["bytes per picture"].append(sent / received)
+    timings["bytes per picture"].append(sent / received)
     return 9
 
 
@@ -361,8 +363,9 @@ def _operate_radio_buttons(page, output, group) -> int:
     return options.count()
 
 
-def _operate_widgets(page, cell) -> int:
-    """Operate every control of one widget cell; return how many actions were checked."""
+def _operate_widgets(page, cell, timings: dict[str, list[float]]) -> int:
+    """Operate every control of one widget cell, its times measured into ``timings``;
+    return how many actions were checked."""
     output = cell.locator(".jp-Cell-outputArea")
     sliders = cell.locator(".onebyone-slider")
     actions = 0
@@ -371,11 +374,12 @@ def _operate_widgets(page, cell) -> int:
         slider.scroll_into_view_if_needed()
         actions += _operate_slider(page, output, slider.locator("input"),
                                    slider.locator("output"), slider.locator("label").inner_text(),
-                                   (cell.locator(PICTURE).first, cell.locator(LINE).first))
+                                   (cell.locator(PICTURE).first, cell.locator(LINE).first),
+                                   timings)
     steppers = cell.locator(".onebyone-stepper")
     for k in range(steppers.count()):
         steppers.nth(k).scroll_into_view_if_needed()
-        actions += _operate_stepper(page, steppers.nth(k))
+        actions += _operate_stepper(page, steppers.nth(k), timings)
     groups = cell.locator(".widget-radio-box")
     for k in range(groups.count()):
         groups.nth(k).scroll_into_view_if_needed()
@@ -409,6 +413,35 @@ def _set_theme(page, name: str) -> None:
     page.keyboard.press("Escape")
 
 
+def operate_and_audit(page, notebook, name: str, timings: dict[str, list[float]]) -> None:
+    """Operate every control of every widget cell of the open ``notebook`` (its times
+    measured into ``timings``; a screenshot of each cell after, named ``name``), then audit
+    the course's own output areas in the light theme and the dark one: no violation."""
+    widget_cells = notebook.locator(".jp-CodeCell").filter(has=page.locator(".jupyter-widgets"))
+    SCREENSHOTS.mkdir(exist_ok=True)
+    actions = 0
+    for k in range(widget_cells.count()):
+        actions += _operate_widgets(page, widget_cells.nth(k), timings)
+        # each widget as it looks after being operated, for people to look at
+        widget_cells.nth(k).screenshot(path=SCREENSHOTS / f"{name}-widget{k}.png")
+    if widget_cells.count():
+        assert actions > 0, "widget cells with no control operated"
+        widget_cells.last.scroll_into_view_if_needed()
+    assert notebook.get_by_text("Error displaying widget").count() == 0
+    # the course's own output areas, in the light theme and the dark one (JupyterLab's
+    # own chrome is not ours to audit)
+    violations = _audit_outputs(page)
+    _set_theme(page, "JupyterLab Dark")
+    try:
+        if widget_cells.count():
+            widget_cells.first.screenshot(path=SCREENSHOTS / f"{name}-dark.png")
+        violations += _audit_outputs(page)
+    finally:
+        _set_theme(page, "JupyterLab Light")
+    assert violations == [], "accessibility violations in the outputs:\n" + "\n".join(
+        violations)
+
+
 @pytest.mark.parametrize("path", nav.course_notebooks(), ids=lambda p: p.name)
 def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -423,30 +456,7 @@ def test_notebook_runs_and_its_widgets_respond(path, lab_server, chromium):
         assert errors.count() == 0, errors.first.inner_text()
         assert notebook.get_by_text("Error displaying widget").count() == 0
 
-        widget_cells = notebook.locator(".jp-CodeCell").filter(
-            has=page.locator(".jupyter-widgets"))
-        SCREENSHOTS.mkdir(exist_ok=True)
-        actions = 0
-        for k in range(widget_cells.count()):
-            actions += _operate_widgets(page, widget_cells.nth(k))
-            # each widget as it looks after being operated, for people to look at
-            widget_cells.nth(k).screenshot(path=SCREENSHOTS / f"{path.stem}-widget{k}.png")
-        if widget_cells.count():
-            assert actions > 0, "widget cells with no control operated"
-            widget_cells.last.scroll_into_view_if_needed()
-        assert notebook.get_by_text("Error displaying widget").count() == 0
-        # the course's own output areas, in the light theme and the dark one (JupyterLab's
-        # own chrome is not ours to audit)
-        violations = _audit_outputs(page)
-        _set_theme(page, "JupyterLab Dark")
-        try:
-            if widget_cells.count():
-                widget_cells.first.screenshot(path=SCREENSHOTS / f"{path.stem}-dark.png")
-            violations += _audit_outputs(page)
-        finally:
-            _set_theme(page, "JupyterLab Light")
-        assert violations == [], "accessibility violations in the outputs:\n" + "\n".join(
-            violations)
+        operate_and_audit(page, notebook, path.stem, TIMINGS)
         assert page_errors == []
     finally:
         SCREENSHOTS.mkdir(exist_ok=True)

@@ -3,17 +3,24 @@ from this machine, with every request outside the site's own origin refused.
 
 Every notebook runs top to bottom in the browser's own Python (Pyodide) with no error and
 its widgets live, and ``import onebyone`` needs no install cell: the kernel loads what a
-cell imports from the site's lock.
+cell imports from the site's lock. In 01, every control of every widget is operated as under
+JupyterLab (test_jupyterlab.py: by the mouse and by the keyboard, the quiz as well) and its
+outputs audited (WCAG A and AA, light and dark); JupyterLite's JupyterLab takes keys before
+the page's elements do (controls.js, ``ownKeys``), so the keyboard is checked here too.
+A learner's work is kept: an edit, saved, is there after the page is reloaded, and the
+notebook downloaded (the file browser's Download) holds it.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_jupyterlab import SCREENSHOTS, run_all
+from test_jupyterlab import SCREENSHOTS, TIMEOUT_MS, TIMINGS, operate_and_audit, run_all
 
 from lite_site import offline_build, require_fetched
 from served import served
@@ -27,6 +34,13 @@ FONT_CACHE = "Matplotlib is building the font cache; this may take a moment."
 KERNEL_START_MS = 180_000
 """Pyodide's first start downloads and compiles about 40 MB: seconds alone, longer beside
 the rest of the suite; the wait is for the kernel, not a delay."""
+OPERATED = "01_single_channel.ipynb"
+"""The notebook whose widgets are operated here (each notebook's are, under `lab`): its
+explorer's sliders, its stepper, its quiz."""
+SMALL = "00_index.ipynb"
+"""The notebook the learner edits, saves and reloads."""
+LITE_TIMINGS: dict[str, list[float]] = {name: [] for name in TIMINGS}
+"""Times measured in the Lite, kept apart from `lab`'s (``screenshots/timings.json``)."""
 
 
 @pytest.fixture(scope="module")
@@ -93,9 +107,74 @@ def test_the_notebook_runs_top_to_bottom_in_the_browser_with_nothing_from_outsid
         assert outputs.get_by_text("WARNING:").count() == 0
         if "check_environment()" in path.read_text(encoding="utf-8"):
             assert outputs.get_by_text(BROWSER_READY).count() == 1
+        if path.name == OPERATED:  # every control, by the mouse and by the keyboard
+            operate_and_audit(page, notebook, f"lite-{path.stem}", LITE_TIMINGS)
+            (SCREENSHOTS / "lite-timings.json").write_text(json.dumps(LITE_TIMINGS, indent=1))
         assert page_errors == []
         assert refused == [], f"the site asked for something outside it: {refused[:5]}"
     finally:
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"lite-{path.stem}.png")
+        context.close()
+
+
+@pytest.mark.slow
+def test_a_learners_edit_is_kept_after_a_reload_and_in_the_download(lite_origin, chromium,
+                                                                      tmp_path):
+    """Type into a cell, save (Ctrl+S), reload the page and open the notebook again: the
+    edit is there (the browser keeps the learner's copy); Download (the file browser's
+    menu: JupyterLite's File menu has none) gives the notebook with the edit."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900},
+                                   accept_downloads=True)
+    refused = _only_from(context, lite_origin)
+    page = context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    note = f"# my answer, saved: {secrets.token_hex(4)}"
+    try:
+        page.goto(f"{lite_origin}/lab/index.html?path={SMALL}")
+        tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=SMALL)
+        exercise = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(
+            has_text="photo_shape = None")
+        editor = exercise.locator(".jp-InputArea-editor .cm-content")
+        editor.click()
+        page.keyboard.press("Control+End")  # the end of the cell
+        page.keyboard.press("Enter")
+        page.keyboard.type(note)
+        exercise.locator(".cm-line", has_text=note).wait_for(timeout=TIMEOUT_MS)
+        page.wait_for_function(
+            "(tab) => tab.classList.contains('jp-mod-dirty')", arg=tab.element_handle(),
+            timeout=TIMEOUT_MS)  # unsaved changes
+        page.keyboard.press("Escape")  # command mode, as after typing
+        page.keyboard.press("Control+s")
+        page.wait_for_function(
+            "(tab) => !tab.classList.contains('jp-mod-dirty')", arg=tab.element_handle(),
+            timeout=TIMEOUT_MS)  # saved
+
+        # the page reloaded opens no notebook (the address no longer names it): the
+        # learner opens theirs from the file browser
+        page.reload()
+        page.locator(".jp-DirListing-item", has_text=SMALL).dblclick()
+        kept = page.locator(".jp-NotebookPanel .jp-CodeCell .cm-line", has_text=note)
+        kept.wait_for(timeout=TIMEOUT_MS)
+        assert kept.count() == 1
+        kept.scroll_into_view_if_needed()  # for the screenshot
+
+        # JupyterLite's File menu has no Download: the file browser's menu has
+        page.locator(".jp-DirListing-item", has_text=SMALL).click(button="right")
+        download = page.locator(".lm-Menu-item").filter(
+            has=page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Download$")))
+        assert "lm-mod-disabled" not in download.get_attribute("class")
+        with page.expect_download(timeout=TIMEOUT_MS) as downloading:
+            download.click()
+        saved = tmp_path / "downloaded.ipynb"
+        downloading.value.save_as(saved)
+        assert downloading.value.suggested_filename == SMALL
+        cells = json.loads(saved.read_text(encoding="utf-8"))["cells"]
+        assert any(note in "".join(cell["source"]) for cell in cells)
+        assert page_errors == []
+        assert refused == [], f"the site asked for something outside it: {refused[:5]}"
+    finally:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "lite-kept-after-reload.png")
         context.close()
