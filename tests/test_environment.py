@@ -96,7 +96,7 @@ def test_in_the_browser_it_checks_what_the_kernel_can_see_and_says_where_it_runs
     assert "WARNING" not in out and "jupyterlab" not in out
     assert "All set: the widgets' front ends come with this site's JupyterLab." in out
     assert out.splitlines()[-1] == _environment.WHERE_WORK_LIVES  # the last word: where work is
-    assert "File → Download" in _environment.WHERE_WORK_LIVES
+    assert "file browser and choose Download" in _environment.WHERE_WORK_LIVES
     monkeypatch.setattr(_environment, "_version",
                         lambda name: None if name == "anywidget" else real(name))
     assert onebyone.check_environment() is False

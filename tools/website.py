@@ -82,7 +82,8 @@ LITE_LAB = f"{LITE}/lab/index.html"
 LAUNCH_TEXT = "Run in your browser"
 """The text of each notebook page's link to its notebook in the Lite."""
 STORAGE = ("your work is kept in this browser's storage: clearing the browser's data loses "
-           "it, and File → Download keeps a copy")
+           "it, and Download (the file browser's menu, on a right-click) keeps "
+           "a copy")
 LAUNCH = (
     '<div class="onebyone-launch">\n<p><a class="onebyone-launch-link" href="{url}">'
     f"{LAUNCH_TEXT}</a>: this notebook, live, in JupyterLab inside your own browser "

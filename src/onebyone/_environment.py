@@ -83,8 +83,9 @@ def check_environment() -> bool:
 
 WHERE_WORK_LIVES = (
     "Your work is kept in this browser's own storage, on this machine only: clearing the "
-    "browser's data for this site deletes it. To keep a copy, use File → Download; to "
-    "bring it back, use the file browser's Upload button.")
+    "browser's data for this site deletes it. To keep a copy, right-click the notebook in "
+    "the file browser and choose Download; to bring it back, use the file browser's Upload "
+    "button.")
 """Said in the browser (JupyterLite), where a notebook saved is kept in no file of the
 learner's."""
 
