@@ -6,6 +6,7 @@
     python benchmarks/run.py --browser  # also 6: the step-through widgets in JupyterLab
     python benchmarks/run.py --classroom  # also 7: autograding a class with nbgrader
     python benchmarks/run.py --hub    # also 8: a student's server on the course's hub
+    python benchmarks/run.py --lite   # also 9: the course in the browser (JupyterLite)
 
 1. conv1x1 against a raw numpy matmul of the same matrices, its loop version and (if
    installed) PyTorch's 1×1 conv2d.
@@ -26,6 +27,11 @@
    the sizing of a class of 30, 100 and 300 computed from them; then 20 students at once
    running 01 against one alone, and the time from all submitting to all graded
    (``bench_hub.py``).
+9. With ``--lite`` (needs Chromium and the Lite's pieces, ``tools/lite.py fetch``): the
+   course in the reader's browser, JupyterLite built offline and served from here: the
+   first visit to a ready kernel (empty cache, then warm), 01 run top to bottom, its
+   controls' key or click to picture and Play's rate, and 09's training
+   (``bench_lite.py``).
 
 Targets are ratios wherever a ratio exists, since machines are noisy.
 """
@@ -47,6 +53,7 @@ from bench_classroom import classroom_rows
 from bench_common import Row, interleaved_medians, torch_or_none, verdict
 from bench_course import course_rows, import_rows
 from bench_hub import class_rows, hub_rows, sizing
+from bench_lite import lite_rows
 from bench_ops import conv1x1_rows, inception_rows
 from onebyone import widgets
 
@@ -149,12 +156,15 @@ def main(argv: list[str] | None = None) -> list[Row]:
                         help="also measure autograding a class (nbgrader)")
     parser.add_argument("--hub", action="store_true",
                         help="also measure a student's server on a hub, and size a class")
+    parser.add_argument("--lite", action="store_true",
+                        help="also measure the course in the browser (JupyterLite, Chromium)")
     args = parser.parse_args(argv)
     quick = args.quick
     rows = []
     sections = [conv1x1_rows, inception_rows, widget_rows, course_rows, import_rows]
     sections += [browser_rows] if args.browser else []
     sections += [classroom_rows] if args.classroom else []
+    sections += [lite_rows] if args.lite else []
     for section in sections + ([hub_rows, class_rows] if args.hub else []):
         rows += section(quick)
     print(f"Machine: {machine()}{' (quick mode: no verdicts)' if quick else ''}\n")

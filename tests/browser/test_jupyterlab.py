@@ -118,9 +118,19 @@ def _wait_for(page, condition: str, arg: object, waited_for: str, seen, timeout:
 def run_all(page, url: str, path: Path, kernel_timeout: int = TIMEOUT_MS) -> None:
     """Open the notebook ``path`` at ``url``, wait for its kernel, Run All, and wait until
     every code cell has run."""
+    open_notebook(page, url, kernel_timeout)
+    run_all_cells(page, path)
+
+
+def open_notebook(page, url: str, kernel_timeout: int = TIMEOUT_MS) -> None:
+    """Open the notebook at ``url`` and wait until its kernel is connected and idle."""
     page.goto(url)
     # "idle" shows before the kernel is connected: wait for its name as well
     page.wait_for_function(KERNEL_READY, timeout=kernel_timeout)
+
+
+def run_all_cells(page, path: Path) -> None:
+    """Run All in the open notebook ``path``, and wait until every code cell has run."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     _wait_for(page, ALL_EXECUTED, _code_cell_count(path),
