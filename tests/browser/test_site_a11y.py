@@ -11,17 +11,20 @@ pages pass as configured by tools/website.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_jupyterlab import WCAG_A_AA  # the browser suite's WCAG 2 A and AA tags
+from test_jupyterlab import KERNEL_READY, WCAG_A_AA, run_all_cells
+from test_lite_in_chromium import FONT_CACHE, KERNEL_START_MS
 
 import nav  # tools/nav.py, importable through tests/conftest.py
 from served import served
 
 pytestmark = pytest.mark.browser
 
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["index.html", *(f"notebooks/{p.stem}.html" for p in nav.course_notebooks()),
          "maintainers.html"]  # the README, for maintainers (tools/website.py)
 TIMEOUT_MS = 30_000
@@ -127,6 +130,27 @@ def test_search_finds_a_lesson_and_its_results_pass_the_audit(open_page):
         results.all_inner_texts()
     assert errors == []
     _audit(page, "search results for 'bottleneck'")
+
+
+def test_a_lessons_launch_link_runs_its_notebook_in_the_browser(open_page, site):
+    """A reader on a lesson's page clicks Run in your browser: that notebook opens in the
+    site's JupyterLite, its kernel starts in the browser, and it runs top to bottom, with
+    nothing from outside the site (the fixture refuses it, and checks nothing asked)."""
+    import website  # tools/website.py
+
+    if not (site / website.LITE).is_dir():
+        pytest.skip("the site was built without its JupyterLite (no npm)")
+    lesson = ROOT / "notebooks" / "01_single_channel.ipynb"
+    page, errors = open_page(f"notebooks/{lesson.stem}.html")
+    assert errors == []
+    page.get_by_role("link", name=website.LAUNCH_TEXT).click()
+    page.wait_for_url(re.compile(rf"/lite/lab/index\.html\?path={lesson.name}$"),
+                      timeout=TIMEOUT_MS)
+    page.wait_for_function(KERNEL_READY, timeout=KERNEL_START_MS)
+    run_all_cells(page, lesson)
+    # an error shows as stderr; the one line allowed is matplotlib's building its font cache
+    stderr = page.locator(".jp-NotebookPanel .jp-OutputArea-output[data-mime-type*='stderr']")
+    assert all(text.strip() == FONT_CACHE for text in stderr.all_inner_texts())
 
 
 def test_the_report_names_each_rule_and_element():
