@@ -357,7 +357,8 @@ def test_each_notebooks_page_opens_with_one_link_to_run_it_in_the_browser(site, 
     box = re.search(r'<div class="onebyone-launch">(.*?)</div>', article, re.S)[1]
     said = " ".join(unescape(re.sub(r"<[^>]+>", " ", box)).split())
     for words in ("your own browser", "nothing to install", "kept in this browser's storage",
-                  "clearing the browser's data loses it", "Download (the file browser's menu, on a right-click) keeps a copy"):
+                  "clearing the browser's data loses it",
+                  "Download (the file browser's menu, on a right-click) keeps a copy"):
         assert words in said, words
 
 
