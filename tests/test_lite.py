@@ -1,5 +1,6 @@
 """The course's JupyterLite (tools/lite.py): built offline, serving only files that match
-Pyodide's own lock, and refusing to build from a tampered wheel.
+Pyodide's own lock, and refusing to build from a tampered wheel. The published site holds
+the notebooks and no solutions; the browser tests' build adds the folded solutions.
 
 The build needs what ``python3 tools/lite.py fetch`` brings (the README's test command
 fetches it; it needs npm): without it these tests skip, except in CI.
@@ -7,6 +8,7 @@ fetches it; it needs npm): without it these tests skip, except in CI.
 
 from __future__ import annotations
 
+import ast
 import json
 import zipfile
 from pathlib import Path
@@ -14,7 +16,8 @@ from pathlib import Path
 import pytest
 
 import lite  # tools/lite.py
-from lite_site import offline_build, require_fetched
+from lite_site import SOLUTIONS, offline_build, require_fetched, solution_file, write_solutions
+from notebook_run import solutions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +66,45 @@ def test_the_site_holds_every_notebook_and_needs_nothing_from_elsewhere(site):
     extensions = {e["name"] for e in settings["federated_extensions"]}
     assert extensions == {"@jupyterlite/pyodide-kernel-extension",
                           "@jupyter-widgets/jupyterlab-manager", "anywidget"}
+
+
+@pytest.mark.slow
+def test_the_published_site_has_the_notebooks_and_no_solutions(site):
+    names = sorted(p.name for p in (ROOT / "notebooks").iterdir()
+                   if p.name != ".ipynb_checkpoints")  # what notebooks/ holds, and no more
+    assert sorted(p.name for p in (site / "files").iterdir()) == names
+    listed = json.loads((site / "api" / "contents" / "all.json").read_text())["content"]
+    assert sorted(item["name"] for item in listed) == names
+    assert not (site / "api" / "contents" / SOLUTIONS).exists()
+
+
+@pytest.mark.slow
+def test_extra_contents_land_in_the_site_beside_the_notebooks(tmp_path):
+    require_fetched()
+    out = tmp_path / "site"
+    built = offline_build(out, write_solutions(tmp_path / "contents"))
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert sorted(p.name for p in (out / "files").glob("*.ipynb")) == sorted(
+        p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    written = sorted((tmp_path / "contents" / SOLUTIONS).iterdir())
+    assert written  # every notebook with an exercise has a file
+    for path in written:
+        served = out / "files" / SOLUTIONS / path.name
+        assert served.read_text(encoding="utf-8") == path.read_text(encoding="utf-8")
+    listed = json.loads((out / "api" / "contents" / SOLUTIONS / "all.json").read_text())
+    assert sorted(item["path"] for item in listed["content"]) == [
+        f"{SOLUTIONS}/{path.name}" for path in written]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_a_solutions_file_holds_the_notebooks_folded_solutions_in_order(path):
+    tree = ast.parse(solution_file(path))
+    (listed,) = [node.value for node in tree.body if isinstance(node, ast.Assign)]
+    assert ast.literal_eval(listed) == [code for _, code in solutions(path)]
+    loop = tree.body[-1]  # each runs as a cell of its own, as the learner's would
+    assert ast.unparse(loop) == ("for _solution in _solutions:\n"
+                                 "    get_ipython().run_cell(_solution)")
 
 
 def _tampered(carrier: Path, dest: Path, member: str) -> None:

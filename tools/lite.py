@@ -3,7 +3,9 @@ offline.
 
     python3 tools/lite.py fetch       # with the network, once per change of lite/: the
                                       # pinned pieces into _build/lite-cache/
-    python3 tools/lite.py build [OUT] # offline: the site into OUT (_build/lite)
+    python3 tools/lite.py build [OUT] [--contents DIR]
+                                      # offline: the site into OUT (_build/lite); DIR's
+                                      # files added to its contents (the tests' only)
 
 Where each piece comes from (README, "In your browser"):
 
@@ -287,8 +289,11 @@ SETTINGS = {
 }
 
 
-def build(out: Path = DEFAULT_OUT) -> Path:
-    """Build the site into ``out``, offline, from what ``fetch`` brought; the site's folder."""
+def build(out: Path = DEFAULT_OUT, extra_contents: Path | None = None) -> Path:
+    """Build the site into ``out``, offline, from what ``fetch`` brought; the site's folder.
+    ``extra_contents``, a folder, adds what it holds to the site's contents beside the
+    notebooks (the browser tests add the folded solutions; the published site adds
+    nothing)."""
     out = out.resolve()
     lock = official_lock()
     with tempfile.TemporaryDirectory(prefix="onebyone-lite-") as scratch:
@@ -322,9 +327,11 @@ def build(out: Path = DEFAULT_OUT) -> Path:
         contents = stage / "notebooks"
         shutil.copytree(ROOT / "notebooks", contents,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        extra = [] if extra_contents is None else [
+            "--contents", str(Path(extra_contents).resolve())]
         shutil.rmtree(out, ignore_errors=True)
         subprocess.run([str(CACHE / "venv" / "bin" / "jupyter"), "lite", "build",
-                        "--contents", str(contents), "--output-dir", str(out)],
+                        "--contents", str(contents), *extra, "--output-dir", str(out)],
                        check=True, cwd=stage, stdout=subprocess.DEVNULL)
     return out
 
@@ -333,9 +340,14 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["fetch"]:
         fetch()
         return 0
-    if argv[:1] == ["build"] and len(argv) <= 2:
-        print(build(Path(argv[1]) if len(argv) == 2 else DEFAULT_OUT))
-        return 0
+    if argv[:1] == ["build"]:
+        args, extra = argv[1:], None
+        if "--contents" in args[:-1]:
+            at = args.index("--contents")
+            extra, args = Path(args[at + 1]), args[:at] + args[at + 2:]
+        if len(args) <= 1 and not any(a.startswith("-") for a in args):
+            print(build(Path(args[0]) if args else DEFAULT_OUT, extra))
+            return 0
     print(__doc__)
     return 2
 

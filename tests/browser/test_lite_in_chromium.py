@@ -7,6 +7,10 @@ cell imports from the site's lock. In 01, every control of every widget is opera
 JupyterLab (test_jupyterlab.py: by the mouse and by the keyboard, the quiz as well) and its
 outputs audited (WCAG A and AA, light and dark); JupyterLite's JupyterLab takes keys before
 the page's elements do (controls.js, ``ownKeys``), so the keyboard is checked here too.
+Every exercise's folded solution passes its check there: the test's build adds
+``solutions/NN_slug.py`` to the site's contents (tests/lite_site.py; the published site has
+none), and after Run All a cell typed at the notebook's end runs that file, which runs each
+solution as a cell of its own; the cell shows one "✓ Correct" per solution and no error.
 A learner's work is kept: an edit, saved, is there after the page is reloaded, and the
 notebook downloaded (the file browser's Download) holds it.
 """
@@ -16,13 +20,15 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_jupyterlab import SCREENSHOTS, TIMEOUT_MS, TIMINGS, operate_and_audit, run_all
 
-from lite_site import offline_build, require_fetched
+from lite_site import SOLUTIONS, offline_build, require_fetched, write_solutions
+from notebook_run import solutions
 from served import served
 
 pytestmark = pytest.mark.browser
@@ -41,14 +47,25 @@ SMALL = "00_index.ipynb"
 """The notebook the learner edits, saves and reloads."""
 LITE_TIMINGS: dict[str, list[float]] = {name: [] for name in TIMINGS}
 """Times measured in the Lite, kept apart from `lab`'s (``screenshots/timings.json``)."""
+RIGHT = "✓ Correct"
+"""How a check's verdict (exercises.Feedback) begins when the answer is right."""
+SOLUTIONS_TIMEOUT_MS = 300_000
+"""09's solutions train its network for three step sizes (about 55 s in the Lite, the
+others' a few seconds at most): the wait is for the cell's prompt, not a delay."""
+SOLUTION_SECONDS: dict[str, float] = {}
+"""Seconds the cell running a notebook's solutions took (``screenshots/lite-solutions.json``)."""
+# the code cell's prompt shows its execution count: it has run, and is not running
+CELL_RAN = """(cell) => [...cell.querySelectorAll('.jp-InputPrompt')]
+    .some(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()))"""
 
 
 @pytest.fixture(scope="module")
 def lite_origin(tmp_path_factory) -> Iterator[str]:
     """The site, built offline, served on loopback: its origin."""
     require_fetched()
-    site = tmp_path_factory.mktemp("lite") / "site"
-    built = offline_build(site)
+    folder = tmp_path_factory.mktemp("lite")
+    site = folder / "site"
+    built = offline_build(site, write_solutions(folder / "contents"))
     assert built.returncode == 0, built.stdout + built.stderr
     with served(site) as origin:
         yield origin
@@ -75,6 +92,39 @@ def _widget_cells(path: Path) -> int:
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     return sum(1 for cell in cells if cell["cell_type"] == "code" and any(
         WIDGET in output.get("data", {}) for output in cell.get("outputs", [])))
+
+
+def _run_the_solutions(page, notebook, path: Path) -> None:
+    """Add a cell at the notebook's end that runs ``solutions/<notebook>.py`` (each folded
+    solution as a cell of its own), run it, and check it: one "✓ Correct" per solution,
+    no error, nothing on stderr."""
+    line = f'exec(open("{SOLUTIONS}/{path.stem}.py").read())'
+    notebook.locator(".jp-Cell").last.locator(".jp-InputPrompt").click()  # not its links
+    page.keyboard.press("Escape")  # command mode
+    page.keyboard.press("b")  # a code cell below
+    cell = notebook.locator(".jp-CodeCell").last
+    cell.locator(".cm-content").click()
+    page.keyboard.type(line)  # the brackets and quotes the editor closes are typed over
+    assert cell.locator(".cm-content").inner_text() == line
+    started = time.monotonic()
+    page.keyboard.press("Control+Enter")  # run it, in place
+    try:
+        page.wait_for_function(CELL_RAN, arg=cell.element_handle(),
+                               timeout=SOLUTIONS_TIMEOUT_MS)
+    except Exception as error:  # Playwright's TimeoutError
+        raise AssertionError(f"waited {SOLUTIONS_TIMEOUT_MS / 1000:.0f} s for the solutions' "
+                             f"cell to run; it shows {cell.inner_text()[-500:]!r}") from error
+    SOLUTION_SECONDS[path.stem] = round(time.monotonic() - started, 1)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / "lite-solutions.json").write_text(json.dumps(SOLUTION_SECONDS, indent=1))
+    cell.scroll_into_view_if_needed()  # for the screenshot
+    shown = [text.strip() for text in
+             cell.locator(".jp-OutputArea-output").all_inner_texts()]
+    wrong = cell.locator(".jp-OutputArea-output[data-mime-type*='stderr']")
+    assert wrong.count() == 0, wrong.all_inner_texts()  # an error shows as stderr
+    verdicts = [text for text in shown if text.startswith(("✓", "✗"))]
+    assert verdicts == [v for v in verdicts if v.startswith(RIGHT)], verdicts
+    assert len(verdicts) == len(solutions(path)), shown
 
 
 @pytest.mark.slow
@@ -110,6 +160,8 @@ def test_the_notebook_runs_top_to_bottom_in_the_browser_with_nothing_from_outsid
         if path.name == OPERATED:  # every control, by the mouse and by the keyboard
             operate_and_audit(page, notebook, f"lite-{path.stem}", LITE_TIMINGS)
             (SCREENSHOTS / "lite-timings.json").write_text(json.dumps(LITE_TIMINGS, indent=1))
+        if solutions(path):  # every exercise's folded solution passes its check
+            _run_the_solutions(page, notebook, path)
         assert page_errors == []
         assert refused == [], f"the site asked for something outside it: {refused[:5]}"
     finally:
