@@ -14,6 +14,11 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass  # one line per file on stderr would bury pytest's report
 
+    def end_headers(self) -> None:
+        # as GitHub Pages serves the site: a browser may keep each file for 10 minutes
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
 
 @contextmanager
 def served(folder: Path) -> Iterator[str]:
