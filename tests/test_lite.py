@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -23,7 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def committed() -> dict[str, bytes]:
+    """The committed notebooks' bytes, read before the site is built."""
+    return {p.name: p.read_bytes() for p in sorted((ROOT / "notebooks").glob("*.ipynb"))}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, committed) -> Path:
     require_fetched()
     out = tmp_path_factory.mktemp("lite") / "site"
     built = offline_build(out)
@@ -76,6 +83,29 @@ def test_the_published_site_has_the_notebooks_and_no_solutions(site):
     listed = json.loads((site / "api" / "contents" / "all.json").read_text())["content"]
     assert sorted(item["name"] for item in listed) == names
     assert not (site / "api" / "contents" / SOLUTIONS).exists()
+
+
+@pytest.mark.slow
+def test_the_sites_notebooks_carry_the_lites_kernel_and_the_committed_ones_are_untouched(
+        site, committed):
+    """Opening a notebook whose kernelspec and language_info are not the Lite's kernel's
+    rewrites them, and the notebook shows as changed before the learner changes anything:
+    the site's copies carry the kernel's own, and nothing else of them differs."""
+    assert {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")} == committed
+    for name, data in committed.items():
+        ours = json.loads(data)
+        assert ours["metadata"]["kernelspec"]["name"] == "python3"  # ipykernel's, for `lab`
+        served = json.loads((site / "files" / name).read_text(encoding="utf-8"))
+        assert served["metadata"]["kernelspec"] == lite.KERNEL_METADATA["kernelspec"], name
+        assert served["metadata"] == {**ours["metadata"], **lite.KERNEL_METADATA}, name
+        assert {k: v for k, v in served.items() if k != "metadata"} == {
+            k: v for k, v in ours.items() if k != "metadata"}, name
+    # what the pinned kernel's front end says of itself, as its minified code spells it
+    kernel = "".join(p.read_text(encoding="utf-8") for p in (
+        site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension").rglob("*.js"))
+    for key, value in lite.KERNEL_METADATA.items():
+        spelt = re.sub(r'"(\w+)":', r"\1:", json.dumps(value, separators=(",", ":")))
+        assert spelt[1:-1] in kernel, key
 
 
 @pytest.mark.slow

@@ -289,6 +289,29 @@ SETTINGS = {
 }
 
 
+KERNEL_METADATA = {
+    "kernelspec": {"name": "python", "display_name": "Python (Pyodide)", "language": "python"},
+    "language_info": {"codemirror_mode": {"name": "python", "version": 3},
+                      "file_extension": ".py", "mimetype": "text/x-python", "name": "python",
+                      "nbconvert_exporter": "python", "pygments_lexer": "ipython3",
+                      "version": "3.8"}}
+"""The notebook metadata the Lite's kernel sets on opening a notebook: its kernelspec
+(jupyterlite-pyodide-kernel 0.6.1's) and the language_info its kernel_info reply gives
+(hard-coded there, "3.8" included). The committed notebooks carry ipykernel's (python3,
+3.11.7): JupyterLab would rewrite them on opening and mark the notebook changed before the
+learner changes anything."""
+
+
+def _as_the_lites_kernel_would(folder: Path) -> None:
+    """Each notebook in ``folder`` (the Lite's copy, never notebooks/) with
+    ``KERNEL_METADATA``, written as nbformat writes it (one-space indent, a last newline)."""
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        notebook["metadata"].update(KERNEL_METADATA)
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+
+
 def build(out: Path = DEFAULT_OUT, extra_contents: Path | None = None) -> Path:
     """Build the site into ``out``, offline, from what ``fetch`` brought; the site's folder.
     ``extra_contents``, a folder, adds what it holds to the site's contents beside the
@@ -327,6 +350,7 @@ def build(out: Path = DEFAULT_OUT, extra_contents: Path | None = None) -> Path:
         contents = stage / "notebooks"
         shutil.copytree(ROOT / "notebooks", contents,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        _as_the_lites_kernel_would(contents)
         extra = [] if extra_contents is None else [
             "--contents", str(Path(extra_contents).resolve())]
         shutil.rmtree(out, ignore_errors=True)

@@ -11,8 +11,9 @@ Every exercise's folded solution passes its check there: the test's build adds
 ``solutions/NN_slug.py`` to the site's contents (tests/lite_site.py; the published site has
 none), and after Run All a cell typed at the notebook's end runs that file, which runs each
 solution as a cell of its own; the cell shows one "✓ Correct" per solution and no error.
-A learner's work is kept: an edit, saved, is there after the page is reloaded, and the
-notebook downloaded (the file browser's Download) holds it.
+A learner's work is kept: a notebook just opened is not marked changed, an edit, saved, is
+there after the page is reloaded, the notebook downloaded (the file browser's Download)
+holds it, and that file uploaded back under another name opens with it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_jupyterlab import SCREENSHOTS, TIMEOUT_MS, TIMINGS, operate_and_audit, run_all
+from test_jupyterlab import (
+    KERNEL_READY,
+    SCREENSHOTS,
+    TIMEOUT_MS,
+    TIMINGS,
+    operate_and_audit,
+    run_all,
+)
 
 from lite_site import SOLUTIONS, offline_build, require_fetched, write_solutions
 from notebook_run import solutions
@@ -45,6 +53,8 @@ OPERATED = "01_single_channel.ipynb"
 explorer's sliders, its stepper, its quiz."""
 SMALL = "00_index.ipynb"
 """The notebook the learner edits, saves and reloads."""
+COPY = "00_index-copy.ipynb"
+"""The name the downloaded notebook is uploaded back under."""
 LITE_TIMINGS: dict[str, list[float]] = {name: [] for name in TIMINGS}
 """Times measured in the Lite, kept apart from `lab`'s (``screenshots/timings.json``)."""
 RIGHT = "✓ Correct"
@@ -175,7 +185,9 @@ def test_a_learners_edit_is_kept_after_a_reload_and_in_the_download(lite_origin,
                                                                       tmp_path):
     """Type into a cell, save (Ctrl+S), reload the page and open the notebook again: the
     edit is there (the browser keeps the learner's copy); Download (the file browser's
-    menu: JupyterLite's File menu has none) gives the notebook with the edit."""
+    menu: JupyterLite's File menu has none) gives the notebook with the edit, and Upload
+    takes it back, under another name, with the edit. Before the edit, the notebook just
+    opened is not marked changed."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900},
                                    accept_downloads=True)
     refused = _only_from(context, lite_origin)
@@ -186,6 +198,10 @@ def test_a_learners_edit_is_kept_after_a_reload_and_in_the_download(lite_origin,
     try:
         page.goto(f"{lite_origin}/lab/index.html?path={SMALL}")
         tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=SMALL)
+        # opened, its kernel ready, nothing changed yet: not marked changed (the site's copy
+        # carries the kernel's own metadata, which JupyterLab would otherwise rewrite)
+        page.wait_for_function(KERNEL_READY, timeout=KERNEL_START_MS)
+        assert "jp-mod-dirty" not in tab.get_attribute("class")
         exercise = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(
             has_text="photo_shape = None")
         editor = exercise.locator(".jp-InputArea-editor .cm-content")
@@ -224,6 +240,26 @@ def test_a_learners_edit_is_kept_after_a_reload_and_in_the_download(lite_origin,
         assert downloading.value.suggested_filename == SMALL
         cells = json.loads(saved.read_text(encoding="utf-8"))["cells"]
         assert any(note in "".join(cell["source"]) for cell in cells)
+
+        # the download, uploaded back under another name (the file browser's Upload),
+        # opens with the edit in it
+        page.keyboard.press("Escape")  # the menu closed
+        copy = tmp_path / "upload" / COPY
+        copy.parent.mkdir()
+        copy.write_bytes(saved.read_bytes())
+        with page.expect_file_chooser(timeout=TIMEOUT_MS) as choosing:
+            page.locator(".jp-FileBrowser-toolbar").get_by_title("Upload Files").click()
+        choosing.value.set_files(copy)
+        uploaded = page.locator(".jp-DirListing-item", has_text=COPY)
+        uploaded.dblclick(timeout=TIMEOUT_MS)
+        page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current",
+                     has_text=COPY).wait_for(timeout=TIMEOUT_MS)
+        kept = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .cm-line",
+                            has_text=note)
+        kept.wait_for(timeout=TIMEOUT_MS)
+        assert kept.count() == 1  # in the copy, the one shown; and in the original, behind
+        assert page.locator(".jp-NotebookPanel .jp-CodeCell .cm-line", has_text=note).count() \
+            == page.locator(".jp-NotebookPanel").count() == 2
         assert page_errors == []
         assert refused == [], f"the site asked for something outside it: {refused[:5]}"
     finally:
