@@ -302,12 +302,32 @@ KERNEL_METADATA = {
 learner changes anything."""
 
 
+def joined_outputs(cells: list[dict]) -> list[dict]:
+    """``cells`` with each output's multiline strings (a stream's text, a picture's or a
+    table's text) as one string, not a list of lines: nbformat allows both, and the Lite's
+    JupyterLab saves a list as its lines joined by commas, so a learner's saved or
+    downloaded notebook would hold its stored outputs garbled."""
+    def joined(value):
+        return "".join(value) if isinstance(value, list) else value
+
+    def output(out: dict) -> dict:
+        out = {**out, **({"text": joined(out["text"])} if "text" in out else {})}
+        if "data" in out:
+            out["data"] = {mime: joined(value) for mime, value in out["data"].items()}
+        return out
+
+    return [{**cell, "outputs": [output(o) for o in cell["outputs"]]} if "outputs" in cell
+            else cell for cell in cells]
+
+
 def _as_the_lites_kernel_would(folder: Path) -> None:
     """Each notebook in ``folder`` (the Lite's copy, never notebooks/) with
-    ``KERNEL_METADATA``, written as nbformat writes it (one-space indent, a last newline)."""
+    ``KERNEL_METADATA`` and its outputs' text joined (``joined_outputs``), written as
+    nbformat writes it (one-space indent, a last newline)."""
     for path in sorted(folder.glob("*.ipynb")):
         notebook = json.loads(path.read_text(encoding="utf-8"))
         notebook["metadata"].update(KERNEL_METADATA)
+        notebook["cells"] = joined_outputs(notebook["cells"])
         path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
                         encoding="utf-8")
 

@@ -35,6 +35,7 @@ from test_jupyterlab import (
     run_all,
 )
 
+import lite  # tools/lite.py
 from lite_site import SOLUTIONS, offline_build, require_fetched, write_solutions
 from notebook_run import solutions
 from served import served
@@ -240,6 +241,10 @@ def test_a_learners_edit_is_kept_after_a_reload_and_in_the_download(lite_origin,
         assert downloading.value.suggested_filename == SMALL
         cells = json.loads(saved.read_text(encoding="utf-8"))["cells"]
         assert any(note in "".join(cell["source"]) for cell in cells)
+        # the stored outputs, never run here, come back as they were (not garbled by the save)
+        stored = json.loads((ROOT / "notebooks" / SMALL).read_text(encoding="utf-8"))["cells"]
+        assert [c.get("outputs") for c in cells] == [
+            c.get("outputs") for c in lite.joined_outputs(stored)]
 
         # the download, uploaded back under another name (the file browser's Upload),
         # opens with the edit in it
