@@ -50,6 +50,7 @@ def _measured(page, action) -> float:
 def lite_rows(quick: bool) -> list[Row]:
     from playwright.sync_api import sync_playwright
     from test_jupyterlab import TIMINGS, open_notebook, operate_and_audit, run_all_cells
+    from test_lite_in_chromium import only_from
 
     import lite  # tools/lite.py
     from conftest import CHROMIUM_FLAGS  # tests/browser/conftest.py
@@ -65,8 +66,7 @@ def lite_rows(quick: bool) -> list[Row]:
             browser = playwright.chromium.launch(executable_path=executable,
                                                  args=CHROMIUM_FLAGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.route("**/*", lambda route: route.continue_() if route.request.url
-                          .startswith((origin + "/", "data:", "blob:")) else route.abort())
+            only_from(context, origin)
             url = f"{origin}/lab/index.html?path={{}}"
             page = context.new_page()
             empty = _measured(page, lambda: open_notebook(page, url.format(one.name),

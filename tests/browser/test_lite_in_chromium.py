@@ -27,10 +27,11 @@ from pathlib import Path
 
 import pytest
 from test_jupyterlab import (
-    KERNEL_READY,
     SCREENSHOTS,
     TIMEOUT_MS,
     TIMINGS,
+    _wait_for,
+    open_notebook,
     operate_and_audit,
     run_all,
 )
@@ -82,7 +83,7 @@ def lite_origin(tmp_path_factory) -> Iterator[str]:
         yield origin
 
 
-def _only_from(context, origin: str) -> list[str]:
+def only_from(context, origin: str) -> list[str]:
     """Refuse every request of ``context`` outside ``origin``; the refused ones."""
     refused: list[str] = []
 
@@ -105,6 +106,14 @@ def _widget_cells(path: Path) -> int:
         WIDGET in output.get("data", {}) for output in cell.get("outputs", [])))
 
 
+def assert_only_the_font_cache_on_stderr(notebook) -> None:
+    """An error shows as stderr: the one stderr line the open ``notebook`` may show is
+    matplotlib's, which builds its font cache in each new browser kernel."""
+    stderr = notebook.locator(".jp-OutputArea-output[data-mime-type*='stderr']")
+    said = [text.strip() for text in stderr.all_inner_texts()]
+    assert all(text == FONT_CACHE for text in said), said
+
+
 def _run_the_solutions(page, notebook, path: Path) -> None:
     """Add a cell at the notebook's end that runs ``solutions/<notebook>.py`` (each folded
     solution as a cell of its own), run it, and check it: one "✓ Correct" per solution,
@@ -119,12 +128,8 @@ def _run_the_solutions(page, notebook, path: Path) -> None:
     assert cell.locator(".cm-content").inner_text() == line
     started = time.monotonic()
     page.keyboard.press("Control+Enter")  # run it, in place
-    try:
-        page.wait_for_function(CELL_RAN, arg=cell.element_handle(),
-                               timeout=SOLUTIONS_TIMEOUT_MS)
-    except Exception as error:  # Playwright's TimeoutError
-        raise AssertionError(f"waited {SOLUTIONS_TIMEOUT_MS / 1000:.0f} s for the solutions' "
-                             f"cell to run; it shows {cell.inner_text()[-500:]!r}") from error
+    _wait_for(page, CELL_RAN, cell.element_handle(), "the solutions' cell to run",
+              lambda: repr(cell.inner_text()[-500:]), SOLUTIONS_TIMEOUT_MS)
     SOLUTION_SECONDS[path.stem] = round(time.monotonic() - started, 1)
     SCREENSHOTS.mkdir(exist_ok=True)
     (SCREENSHOTS / "lite-solutions.json").write_text(json.dumps(SOLUTION_SECONDS, indent=1))
@@ -144,7 +149,7 @@ def _run_the_solutions(page, notebook, path: Path) -> None:
 def test_the_notebook_runs_top_to_bottom_in_the_browser_with_nothing_from_outside(
         path, lite_origin, chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    refused = _only_from(context, lite_origin)
+    refused = only_from(context, lite_origin)
     page = context.new_page()
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
@@ -152,11 +157,7 @@ def test_the_notebook_runs_top_to_bottom_in_the_browser_with_nothing_from_outsid
         run_all(page, f"{lite_origin}/lab/index.html?path={path.name}", path,
                 kernel_timeout=KERNEL_START_MS)
         notebook = page.locator(".jp-NotebookPanel .jp-Notebook")
-        # an error shows as stderr; the one stderr line allowed is matplotlib's, which
-        # builds its font cache in each new browser kernel
-        stderr = notebook.locator(".jp-OutputArea-output[data-mime-type*='stderr']")
-        said = [text.strip() for text in stderr.all_inner_texts()]
-        assert all(text == FONT_CACHE for text in said), said
+        assert_only_the_font_cache_on_stderr(notebook)
         outputs = notebook.locator(".jp-OutputArea")  # not the text, which names the error
         assert outputs.get_by_text("Error displaying widget").count() == 0
         # every widget the notebook shows under `lab` is live here, drawn by the browser's
@@ -191,17 +192,16 @@ def test_a_learners_edit_is_kept_after_a_reload_and_in_the_download(lite_origin,
     opened is not marked changed."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900},
                                    accept_downloads=True)
-    refused = _only_from(context, lite_origin)
+    refused = only_from(context, lite_origin)
     page = context.new_page()
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
     note = f"# my answer, saved: {secrets.token_hex(4)}"
     try:
-        page.goto(f"{lite_origin}/lab/index.html?path={SMALL}")
+        open_notebook(page, f"{lite_origin}/lab/index.html?path={SMALL}", KERNEL_START_MS)
         tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=SMALL)
         # opened, its kernel ready, nothing changed yet: not marked changed (the site's copy
         # carries the kernel's own metadata, which JupyterLab would otherwise rewrite)
-        page.wait_for_function(KERNEL_READY, timeout=KERNEL_START_MS)
         assert "jp-mod-dirty" not in tab.get_attribute("class")
         exercise = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(
             has_text="photo_shape = None")

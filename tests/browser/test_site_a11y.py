@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from test_jupyterlab import KERNEL_READY, WCAG_A_AA, run_all_cells
-from test_lite_in_chromium import FONT_CACHE, KERNEL_START_MS
+from test_lite_in_chromium import KERNEL_START_MS, assert_only_the_font_cache_on_stderr
 
 import nav  # tools/nav.py, importable through tests/conftest.py
 from served import served
@@ -148,9 +148,7 @@ def test_a_lessons_launch_link_runs_its_notebook_in_the_browser(open_page, site)
                       timeout=TIMEOUT_MS)
     page.wait_for_function(KERNEL_READY, timeout=KERNEL_START_MS)
     run_all_cells(page, lesson)
-    # an error shows as stderr; the one line allowed is matplotlib's building its font cache
-    stderr = page.locator(".jp-NotebookPanel .jp-OutputArea-output[data-mime-type*='stderr']")
-    assert all(text.strip() == FONT_CACHE for text in stderr.all_inner_texts())
+    assert_only_the_font_cache_on_stderr(page.locator(".jp-NotebookPanel .jp-Notebook"))
 
 
 def test_the_report_names_each_rule_and_element():
