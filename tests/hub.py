@@ -83,7 +83,8 @@ c.JupyterHub.load_roles = [{{"name": "class-tests", "services": ["class-tests"],
 '''
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on loopback now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -227,12 +228,12 @@ def running_hub(folder: Path, students: list[str], instructor: str = INSTRUCTOR,
     config_dir.mkdir(exist_ok=True)
     for settings in SETTINGS:
         shutil.copy(settings, config_dir / settings.name)
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     root_user = hasattr(os, "geteuid") and os.geteuid() == 0 and not unix_accounts
     spawner = (UNIX_SPAWNER.format(hook=str(PRIVATE_HOMES)) if unix_accounts
                else SIMPLE_SPAWNER.format(folder=str(folder)))
     (folder / "jupyterhub_config.py").write_text(CONFIG.format(spawner=spawner,
-        port=port, hub_port=_free_port(), proxy_port=_free_port(), proxy=str(PROXY),
+        port=port, hub_port=free_port(), proxy_port=free_port(), proxy=str(PROXY),
         folder=str(folder), password=PASSWORD, users=[instructor, *students],
         instructor=instructor, singleuser=str(BIN / "jupyterhub-singleuser"),
         args=["--allow-root"] if root_user else [],  # containers often run as root
