@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 from jupyter_client.ioloop import AsyncIOLoopKernelManager
+from traitlets import import_item
 from traitlets.config import Config, PyFileConfigLoader
 
 from hub import free_port, run_cells
@@ -63,8 +64,8 @@ class _RacedKernelManager(PortTakenOnFirstStart, AsyncIOLoopKernelManager):
     pass
 
 
-class RacedServerKernelManager(PortTakenOnFirstStart,
-                               _hub_settings().MappingKernelManager.kernel_manager_class):
+class RacedServerKernelManager(PortTakenOnFirstStart, import_item(
+        _hub_settings().MappingKernelManager.kernel_manager_class)):
     """The hub's servers' kernel manager, raced (the server below imports it by name)."""
 
 

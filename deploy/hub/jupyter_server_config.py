@@ -6,6 +6,9 @@ all: measured, 2.1 GiB for the whole course against 594 MiB with one kernel at a
 (README, "On a hub"). Installed beside nbgrader_config.py (deploy/README.md).
 """
 
+import sys
+import types
+
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 
 c = get_config()  # noqa: F821 (Jupyter defines it)
@@ -37,4 +40,9 @@ class KernelManagerFollowingNewPorts(ServerKernelManager):
             server.start_watching_activity(self.kernel_id)
 
 
-c.MappingKernelManager.kernel_manager_class = KernelManagerFollowingNewPorts
+# the server imports its kernels' manager by name, and this file is settings, not a module:
+# the class gets a module of its own
+KernelManagerFollowingNewPorts.__module__ = "onebyone_hub_kernels"
+sys.modules["onebyone_hub_kernels"] = types.ModuleType("onebyone_hub_kernels")
+sys.modules["onebyone_hub_kernels"].KernelManagerFollowingNewPorts = KernelManagerFollowingNewPorts
+c.MappingKernelManager.kernel_manager_class = "onebyone_hub_kernels.KernelManagerFollowingNewPorts"
