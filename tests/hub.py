@@ -314,11 +314,16 @@ def run_cells(server: str, token: str, path: str, sources: list[str], timeout: f
     started beside the notebook ``path`` (as JupyterLab does); each cell's outputs, as
     Jupyter messages' contents with their type. The kernel is shut down at the end, unless
     not ``shut_down`` (as when a student closes a notebook's tab)."""
-    # a thread of its own, with its own event loop: Playwright's sync API (the browser
-    # suite) keeps a loop running in this thread for the whole session
+    return run_in_a_loop_of_its_own(_run_cells(server, token, path, sources, timeout,
+                                               shut_down))
+
+
+def run_in_a_loop_of_its_own(coroutine):
+    """``asyncio.run(coroutine)`` in a thread of its own: Playwright's sync API (the
+    browser suite) keeps an event loop running in a worker's thread for the whole session,
+    and asyncio.run refuses to start beside it."""
     with concurrent.futures.ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, _run_cells(server, token, path, sources, timeout,
-                                                     shut_down)).result()
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 async def _run_cells(server: str, token: str, path: str, sources: list[str],

@@ -33,7 +33,7 @@ from jupyter_client.ioloop import AsyncIOLoopKernelManager
 from traitlets import import_item
 from traitlets.config import Config, PyFileConfigLoader
 
-from hub import free_port, run_cells
+from hub import free_port, run_cells, run_in_a_loop_of_its_own
 
 TESTS = Path(__file__).resolve().parent
 SERVER_SETTINGS = TESTS.parent / "deploy" / "hub" / "jupyter_server_config.py"
@@ -106,7 +106,7 @@ async def _start_with_a_taken_port(settings: Config,
 
 @pytest.mark.slow
 def test_on_the_hubs_settings_a_kernel_whose_port_was_taken_comes_back_on_new_ports(tmp_path):
-    ready, given_up, first_ports, ports = asyncio.run(
+    ready, given_up, first_ports, ports = run_in_a_loop_of_its_own(
         _start_with_a_taken_port(_hub_settings(), tmp_path))
     assert ready, ("its restarter gave the kernel up for dead" if given_up
                    else f"the kernel did not answer within {READY_WITHIN} s")
@@ -116,7 +116,7 @@ def test_on_the_hubs_settings_a_kernel_whose_port_was_taken_comes_back_on_new_po
 @pytest.mark.slow
 def test_with_jupyter_clients_cached_ports_the_same_kernel_is_given_up_for_dead(tmp_path):
     """What the setting prevents: every restart binds the same taken port."""
-    ready, given_up, first_ports, ports = asyncio.run(
+    ready, given_up, first_ports, ports = run_in_a_loop_of_its_own(
         _start_with_a_taken_port(Config(), tmp_path))
     assert given_up and not ready
     assert ports == first_ports
