@@ -7,7 +7,9 @@ process can take such a port in between: the kernel dies with "Address already i
 jupyter_client restarts a kernel that dies while starting "with new random ports", but only
 if it does not cache its ports, which it does by default for TCP: then every restart binds
 the same taken port, and after five the kernel is given up for dead. The hub's settings for
-every user's server (deploy/hub/jupyter_server_config.py) turn the cache off.
+every user's server (deploy/hub/jupyter_server_config.py) turn the cache off, and have the
+server watch a kernel restarted on new ports there: jupyter_server moves its watch only for
+a restart through its API, and until then every connection to the kernel times out.
 
 Real components: jupyter_client's kernel manager and its restarter, a Jupyter server with
 the hub's settings and its websocket to the kernel, and the course's Python kernel; the
@@ -82,11 +84,9 @@ async def _start_with_a_taken_port(settings: Config,
         first_ports = list(manager.ports)
         manager.start_restarter()  # as a Jupyter server does
         manager.add_restart_callback(given_up.set, "dead")
-        deadline = asyncio.get_running_loop().time() + READY_WITHIN
-        ready = False
-        while not ready and not given_up.is_set():
-            if asyncio.get_running_loop().time() > deadline:
-                break
+        loop = asyncio.get_running_loop()
+        deadline, ready = loop.time() + READY_WITHIN, False
+        while not (ready or given_up.is_set()) and loop.time() < deadline:
             client = manager.client()  # on the ports the manager uses now
             client.start_channels()
             try:
