@@ -134,7 +134,7 @@ class SuiteTimes:
         ("classroom: nbgrader's validation both ways, classes, and the grading kernel",
          r"tests/test_(classroom|grading_kernel|what_students_hand_in)\.py"),
         ("hub: classes on JupyterHub, 20 at once, and students' privacy",
-         r"tests/test_(hub|deploy|exchange_privacy|class_at_once|kernel_ports)\.py"),
+         r"tests/test_(hub|deploy|exchange_privacy|class_at_once|kernel_sockets)\.py"),
         ("benchmarks: their quick runs", r"tests/test_benchmarks\.py"),
         ("unit, property-based and widget tests", r""),
     )

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_OF_THE_PACKAGE = {
     "test_binder.py": "Binder's environment, built by repo2docker",
     "test_deploy.py": "the hub's images and configuration",
-    "test_kernel_ports.py": "the hub's servers' kernel manager (jupyter_client)",
+    "test_kernel_sockets.py": "the hub's servers' kernel manager (jupyter_client)",
     "test_classroom.py": "nbgrader's instructor's edition",
     "test_grading_kernel.py": "the autograder's kernel",
     "test_site.py": "the website's build (Jupyter Book)",

@@ -17,6 +17,7 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import time
 import urllib.parse
 from pathlib import Path
@@ -118,6 +119,11 @@ def test_a_class_of_20_at_once_survives_a_hub_restart_and_a_killed_server(tmp_pa
 
         kernels = kernel_ids()
         assert kernels
+        # a kernel on the hub's settings: unix sockets, no port to lose in the class's race
+        # (tests/test_kernel_sockets.py)
+        runtime = hub.home(first) / ".local" / "share" / "jupyter" / "runtime"
+        assert {json.loads((runtime / f"kernel-{kernel}.json").read_text())["transport"]
+                for kernel in kernels} == {"ipc"}
         hub.restart()
         assert all(hub.api("GET", f"/users/{s}")["servers"][""]["ready"] for s in STUDENTS)
         assert kernel_ids() == kernels
@@ -125,7 +131,12 @@ def test_a_class_of_20_at_once_survives_a_hub_restart_and_a_killed_server(tmp_pa
 
         # a server killed mid-work: its user's saved notebook outlives it
         killed = STUDENTS[4]
-        os.kill(server_pid(killed), signal.SIGKILL)
+        pid = server_pid(killed)
+        os.kill(pid, signal.SIGKILL)
+        # what a killed server cannot remove: its kernels' socket folder (empty, as its
+        # kernels were shut down)
+        for folder in Path(tempfile.gettempdir()).glob(f"jupyter-kernels-{pid}-*"):
+            folder.rmdir()
         _wait(lambda: not hub.api("GET", f"/users/{killed}")["servers"],
               f"the hub sees {killed}'s server stop")
         tokens[killed] = hub.start_server(killed)

@@ -1,48 +1,65 @@
-"""Every user's Jupyter server on the course's hub: kernels left idle are shut down, and a
-kernel that loses a race for its ports while starting starts again on new ones.
+"""Every user's Jupyter server on the course's hub: kernels left idle are shut down, and
+kernels talk to their server over unix sockets in a private folder, not over TCP ports.
 
 A student who opens the notebooks one after another and never closes a kernel holds them
 all: measured, 2.1 GiB for the whole course against 594 MiB with one kernel at a time
 (README, "On a hub"). Installed beside nbgrader_config.py (deploy/README.md).
 """
 
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 import types
 
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
+from traitlets import default
 
 c = get_config()  # noqa: F821 (Jupyter defines it)
 c.MappingKernelManager.cull_idle_timeout = 15 * 60  # seconds without running a cell
 c.MappingKernelManager.cull_interval = 60
 c.MappingKernelManager.cull_connected = True  # an open tab does not keep a kernel alive
 
-# A class starting its kernels at once on one machine: a server chooses free ports for a
-# kernel, and another process can take one before the kernel binds it. The kernel dies
-# ("Address already in use") and is restarted; on new ports only if they are not cached
-# (jupyter_client caches them for TCP, and then every restart binds the same taken port),
-# and then the server must watch the kernel on its new ports (jupyter_server does it for a
-# restart asked for through its API, not for the restarter's: until then every connection
-# to the kernel times out and is closed). tests/test_kernel_ports.py races a kernel so.
-c.KernelManager.cache_ports = False
+# Over TCP, a server chooses free ports for a kernel and the kernel binds them a moment
+# later. When a class starts its kernels at once on one machine (The Littlest JupyterHub),
+# another server can choose the same port in between: the kernel that loses it cannot
+# bind it, and when it is the kernel's IOPub port, the kernel (ipykernel 7.4) does not even
+# exit. It hangs, alive and never answering, so it is never restarted, and the student's
+# notebook never connects. Unix sockets named after the kernel cannot be taken so, and
+# in a folder of the user's own, no other user on the machine can connect to them.
+# tests/test_kernel_sockets.py shows both.
+_socket_folder: list[str] = []
 
 
-class KernelManagerFollowingNewPorts(ServerKernelManager):
-    """A server's kernel manager that, when its kernel is restarted on new ports, has the
-    server watch the kernel's activity on them, as a restart through the API does."""
+def _private_socket_folder() -> str:
+    """A folder for this server's kernels' sockets, its user's alone (mkdtemp's mode is
+    0700), named after the server's process and removed when it exits. In the temporary
+    folder, as a socket's path must be short (107 bytes on Linux) and a home's may be long."""
+    if not _socket_folder:
+        _socket_folder.append(tempfile.mkdtemp(prefix=f"jupyter-kernels-{os.getpid()}-"))
+        atexit.register(shutil.rmtree, _socket_folder[0], ignore_errors=True)
+    return _socket_folder[0]
 
-    async def restart_kernel(self, now: bool = False, newports: bool = False, **kw) -> None:
-        ports = list(self.ports)
-        await super().restart_kernel(now=now, newports=newports, **kw)
-        server = self.parent  # the server's MappingKernelManager
-        if list(self.ports) != ports and self.kernel_id in server:
-            server.stop_watching_activity(self.kernel_id)
-            self.execution_state = "starting"
-            server.start_watching_activity(self.kernel_id)
+
+class KernelManagerOverUnixSockets(ServerKernelManager):
+    """A server's kernel manager whose kernels listen on unix sockets (ZeroMQ's ipc
+    transport) in the server's private folder, one set per kernel, named after its
+    connection file."""
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:  # the sockets are this path, then "-" and a number
+        name = os.path.splitext(os.path.basename(self.connection_file))[0] or "kernel"
+        return os.path.join(_private_socket_folder(), name)
 
 
 # the server imports its kernels' manager by name, and this file is settings, not a module:
 # the class gets a module of its own
-KernelManagerFollowingNewPorts.__module__ = "onebyone_hub_kernels"
+KernelManagerOverUnixSockets.__module__ = "onebyone_hub_kernels"
 sys.modules["onebyone_hub_kernels"] = types.ModuleType("onebyone_hub_kernels")
-sys.modules["onebyone_hub_kernels"].KernelManagerFollowingNewPorts = KernelManagerFollowingNewPorts
-c.MappingKernelManager.kernel_manager_class = "onebyone_hub_kernels.KernelManagerFollowingNewPorts"
+sys.modules["onebyone_hub_kernels"].KernelManagerOverUnixSockets = KernelManagerOverUnixSockets
+c.MappingKernelManager.kernel_manager_class = "onebyone_hub_kernels.KernelManagerOverUnixSockets"
