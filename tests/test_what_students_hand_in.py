@@ -6,16 +6,18 @@ once: the pass completes, each student gets the grade nbgrader's rules give (a l
 is put back, a deleted test cell's points are lost, a notebook nbgrader cannot run is not
 graded, a late one scores 0), nobody else's grade changes, and the instructor's report says
 what happened to whom. Each student fetches feedback; those nbgrader could not grade read
-why.
+why. A student graded once who hands in again a notebook that cannot be graded scores 0,
+in the report and in the export, until they hand in one that can be.
 """
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import nbformat
@@ -114,9 +116,10 @@ CLASS = {
 NOT_GRADED = [student for student, (*_, said) in CLASS.items() if "NOT GRADED" in said]
 
 
-def _hand_in(student: str, home: Path, exchange: Path, course: Path, answer) -> None:
-    """The student copy, their answers, what they do to it, then submit."""
-    first, change, *_ = CLASS[student]
+def _hand_in(student: str, home: Path, exchange: Path, course: Path, answer: bool,
+             first: str | None = None, change=None) -> None:
+    """The student copy, their answers (if ``answer``: ``first`` for the first task, if
+    given, and the right ones), what they do to it (``change``), then submit."""
     folder = home / NAME
     folder.mkdir(parents=True, exist_ok=True)
     notebook = folder / f"{NAME}.ipynb"
@@ -146,12 +149,12 @@ def test_a_class_hands_in_everything_that_goes_wrong_and_each_gets_the_rules_gra
     classroom.nbgrader(course, "release_assignment", NAME, env=env)
     homes = {student: tmp_path / "home" / student for student in CLASS}
 
-    for student in CLASS:
+    for student, (first, change, *_) in CLASS.items():
         if student == "submits-twice":  # first the blank copy, then the answers
             _hand_in(student, homes[student], exchange, course, answer=False)
             time.sleep(1)  # nbgrader orders submissions by their time
         if student != "submits-late":
-            _hand_in(student, homes[student], exchange, course, answer=True)
+            _hand_in(student, homes[student], exchange, course, True, first, change)
     due = datetime.now(timezone.utc).replace(tzinfo=None)
     time.sleep(1)
     _hand_in("submits-late", homes["submits-late"], exchange, course, answer=True)
@@ -177,3 +180,24 @@ def test_a_class_hands_in_everything_that_goes_wrong_and_each_gets_the_rules_gra
         else:
             why = CLASS[student][3].removeprefix("NOT GRADED: ").split(";")[0]
             assert "could not be graded" in text and why in " ".join(text.split()), text
+
+    # a student graded in full hands in again, a notebook that cannot be graded: at the next
+    # collect it replaces the one before, and it scores 0 in the report and in the export
+    # (not the score of the one before) until they hand in one that can be graded (the
+    # instructor has extended the due date: a late submission would score 0 anyway)
+    classroom.api(course).gradebook.update_or_create_assignment(
+        NAME, duedate=due + timedelta(days=1))
+    export = tmp_path / "grades.csv"
+    for first, score, said in [(CLASS["kills-the-kernel"][0], 0, "NOT GRADED: the kernel died"),
+                               (None, TOTAL, "graded")]:
+        time.sleep(1)  # nbgrader orders submissions by their time
+        _hand_in("honest", homes["honest"], exchange, course, True, first)
+        classroom.nbgrader(course, "collect", NAME, env=env)
+        again = {outcome.student: outcome for outcome in classroom.grade(course, NAME, env=env)}
+        assert again["honest"].score == score and said in again["honest"].line(), \
+            again["honest"].line()
+        classroom.nbgrader(course, "export", f"--to={export}", env=env)
+        with open(export, newline="") as grades:
+            exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(grades)}
+        assert exported == {student: score if student == "honest" else report[student].score
+                            for student in CLASS}, exported

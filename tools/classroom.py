@@ -88,6 +88,9 @@ c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", {exchange!r})
 # A submission after the assignment's due date (set in the formgrader) scores 0; "none"
 # records the lateness without a penalty.
 c.LateSubmissionPlugin.penalty_method = "zero"
+# A student's later submission replaces the one collected before, at the next collect
+# (nbgrader keeps the first by default): the later one is graded.
+c.ExchangeCollect.update = True
 # Autograding puts the hidden tests back into each submission; the feedback leaves them out
 # (a traceback of a failing hidden test still quotes its failing line).
 c.GenerateFeedback.preprocessors = [
@@ -339,7 +342,8 @@ def grade(dest: Path, assignment: str, env: dict | None = None) -> list[Outcome]
     counts a deleted test cell's points as lost, and skips a submission it cannot run (a
     notebook renamed, a file that is not a notebook, a kernel that died). Each skipped
     student gets a feedback page of their own, under each notebook they handed in, that
-    says why, for ``release_feedback`` to hand back with the others.
+    says why, for ``release_feedback`` to hand back with the others, and their submission
+    leaves the gradebook: it scores 0 everywhere until it is graded.
     """
     from nbgrader.api import Gradebook, MissingEntry
 
@@ -367,15 +371,23 @@ def grade(dest: Path, assignment: str, env: dict | None = None) -> list[Outcome]
                            if p.name not in {*expected, *HANDED_IN_BY_NBGRADER})
             if extra:
                 notes.append(f"also handed in: {', '.join(extra)}")
-            try:
+            if graded:
                 submission = gradebook.find_submission(assignment, student)
                 penalty_points = submission.late_submission_penalty or 0
                 score, max_score = submission.score - penalty_points, submission.max_score
-                if graded and submission.total_seconds_late > 0:
+                if submission.total_seconds_late > 0:
                     notes.append(f"late by {_duration(submission.total_seconds_late)}: "
                                  f"{penalty_points:g} points off "
                                  f"({rule})")
-            except MissingEntry:  # nbgrader stopped before it recorded the submission
+            else:
+                # nbgrader records a submission before it runs it, and keeps the record when
+                # it fails: for a resubmission, with the scores of the one before, which the
+                # export and the formgrader would show. Out of the gradebook, it scores 0
+                # everywhere until it is graded, as its feedback page says.
+                try:
+                    gradebook.remove_submission(assignment, student)
+                except MissingEntry:  # nbgrader stopped before it recorded the submission
+                    pass
                 score, max_score = 0.0, gradebook.find_assignment(assignment).max_score
             outcomes.append(Outcome(student, score, max_score, graded, tuple(notes)))
     return outcomes
