@@ -10,7 +10,8 @@ reads the hidden tests, writes the gradebook, opens a connection, allocates 10 G
 the attacker gets 0 for that task and feedback that names the error, the other tasks keep
 their points, and the honest student's grade is the same. An answer that loops forever is
 interrupted by the time limit per cell, and a process an answer leaves running ends with
-its kernel.
+its kernel. Files an answer writes where every user may (/tmp, /var/tmp, /dev/shm) stay
+with the grader's rights; in the grading kernel they end with it.
 """
 
 from __future__ import annotations
@@ -71,6 +72,12 @@ LEFT_RUNNING_FOR = f"600.{secrets.randbelow(10**9):09d}"
 answer leaves behind would run."""
 LEFT_RUNNING = ("import subprocess\n"
                 f"subprocess.Popen(['sleep', '{LEFT_RUNNING_FOR}'], start_new_session=True)")
+LEFT_FILES = [Path(shared) / f"onebyone-left-{secrets.token_hex(8)}"
+              for shared in ("/tmp", "/var/tmp", "/dev/shm")]
+"""Files that an answer writes where every user may (names of this run's own), as a
+student could to hand something on, or to fill the machine's disk or memory."""
+LEAVES_FILES = (f"for path in {[str(path) for path in LEFT_FILES]!r}:\n"
+                "    with open(path, 'w') as file:\n        file.write('left')")
 
 
 class Listener:
@@ -117,6 +124,7 @@ def _grade_class(kernel: str, attacks: dict, home: Path,
     answers = {"honest": right} | {
         student: {**right, FIRST.check: f"{code.format(**where)}\n{right[FIRST.check]}"}
         for student, (code, _) in attacks.items()}
+    answers["leaves-files"] = {**right, FIRST.check: f"{LEAVES_FILES}\n{right[FIRST.check]}"}
     if kernel == classroom.GRADING_KERNEL:
         answers["leaves-a-process"] = {**right, FIRST.check: f"{LEFT_RUNNING}\n"
                                                              f"{right[FIRST.check]}"}
@@ -178,12 +186,25 @@ def test_without_root_the_grading_kernel_refuses_and_says_why(tmp_path):
     assert "needs root" in done.stderr and "sudo" in done.stderr, done.stderr
 
 
+def _left_files() -> list[Path]:
+    return [path for path in LEFT_FILES if path.exists()]
+
+
+@pytest.fixture
+def left_files_removed():
+    yield
+    for path in _left_files():
+        path.unlink()
+
+
 @pytest.mark.slow
-def test_with_the_graders_rights_every_attack_works_and_goes_unnoticed(home, tmp_path):
+def test_with_the_graders_rights_every_attack_works_and_goes_unnoticed(home, tmp_path,
+                                                                       left_files_removed):
     """The attacks are real: where answers run as the grader, each does what it tries,
     and the attacker, who also answers right, gets full marks."""
     course, scores, listener = _grade_class("python3", ATTACKS, home, tmp_path)
     assert scores == dict.fromkeys(scores, TOTAL)
+    assert _left_files() == LEFT_FILES
     assert "true" in _answer_output(course, "reads-hidden-tests").lower()
     assert TABLE in _tables(course / "gradebook.db")
     assert listener.connections >= 1
@@ -192,7 +213,8 @@ def test_with_the_graders_rights_every_attack_works_and_goes_unnoticed(home, tmp
 
 
 @pytest.mark.slow
-def test_in_the_grading_kernel_each_attack_fails_and_costs_only_its_task(home, tmp_path):
+def test_in_the_grading_kernel_each_attack_fails_and_costs_only_its_task(home, tmp_path,
+                                                                         left_files_removed):
     require_grading_kernel()
     attacks = {**ATTACKS, LOOP[0]: LOOP[1:]}
     try:
@@ -202,7 +224,8 @@ def test_in_the_grading_kernel_each_attack_fails_and_costs_only_its_task(home, t
     finally:
         for pid in _left_running():
             os.kill(pid, signal.SIGKILL)
-    assert scores["honest"] == scores["leaves-a-process"] == TOTAL
+    assert scores["honest"] == scores["leaves-a-process"] == scores["leaves-files"] == TOTAL
+    assert not _left_files(), "a file a student wrote outlived grading"
     for student, (_, error) in attacks.items():
         assert scores[student] == TOTAL - FIRST.points, student
         assert error in _answer_output(course, student), student

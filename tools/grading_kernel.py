@@ -16,6 +16,10 @@ starts it for every notebook it grades. Started as root (through sudo on a hub:
   launcher is killed, every process a student's answer started ends with it;
 - in an empty folder of its own, which is also its home, with nothing of its output
   reaching the grader's terminal;
+- in mount and IPC namespaces of its own, in which ``/dev/shm`` is new and empty, and
+  ``/tmp`` and ``/var/tmp`` keep what is written to them: nothing an answer writes where
+  every user may, nor any shared memory or message queue it makes, outlives grading or
+  reaches anyone else;
 - with limits per process on its memory (address space), and on its processes, CPU time
   and file size.
 
@@ -60,8 +64,14 @@ UID_BASE = 0x7A00_0000
 """The kernel's user id is this plus the launcher's process id: unique among the kernels
 running, above the ids of accounts and container ranges, below 2**31."""
 CHANNELS = ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")
+SHARED_FOLDERS_SIZE = "256m"
+"""The most an answer may write, in all, to its own ``/dev/shm``, ``/tmp`` and ``/var/tmp``
+(kept in memory)."""
 CLONE_NEWNET = 0x4000_0000
 CLONE_NEWPID = 0x2000_0000
+CLONE_NEWNS = 0x0002_0000
+CLONE_NEWIPC = 0x0800_0000
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 0x1000, 0x4000, 1 << 18
 PR_SET_PDEATHSIG = 1
 PR_SET_NO_NEW_PRIVS = 38
 
@@ -192,7 +202,9 @@ def _contain(uid: int, folder: str, connection: str, extra: list[str], launcher_
     try:
         _die_with_parent(launcher_alive)
         os.setsid()  # the grader's interrupts come through the launcher, once
-        _check(_libc.unshare(CLONE_NEWNET | CLONE_NEWPID), "unshare")
+        _check(_libc.unshare(CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC),
+               "unshare")
+        _private_shared_folders(folder)
         alive, holding = os.pipe()
         kernel = os.fork()  # process 1 of the new PID namespace
         if kernel == 0:
@@ -205,6 +217,39 @@ def _contain(uid: int, folder: str, connection: str, extra: list[str], launcher_
     except BaseException as error:  # a child must never return into the launcher
         print(f"the grading kernel could not start: {error}", file=sys.stderr)
     os._exit(status)
+
+
+def _mount(source: str | None, target: str, kind: str | None, flags: int,
+           options: str | None = None) -> None:
+    encoded = [None if text is None else text.encode() for text in (source, target, kind,
+                                                                    options)]
+    _check(_libc.mount(encoded[0], encoded[1], encoded[2], ctypes.c_ulong(flags),
+                       encoded[3]), f"mount {target}")
+
+
+def _private_shared_folders(folder: str) -> None:
+    """As root, in the new mount namespace: ``/dev/shm`` becomes a new, empty file system
+    in memory, and ``/tmp`` and ``/var/tmp`` show what they held but keep what is written
+    to them there (overlays), seen by nothing outside and gone with the kernel. The
+    kernel's ``folder`` (in ``/tmp``, where the launcher relays to its sockets) is bound
+    back as itself."""
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing mounted here is seen outside
+    kept = os.open(folder, os.O_PATH | os.O_DIRECTORY)
+    _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+           f"mode=1777,size={SHARED_FOLDERS_SIZE}")
+    for shared in ("/tmp", "/var/tmp"):
+        if not os.path.isdir(shared):
+            continue
+        layer = os.path.join("/dev/shm", f".onebyone-written{shared.replace('/', '-')}")
+        os.mkdir(layer, 0o700)
+        upper, work = os.path.join(layer, "upper"), os.path.join(layer, "work")
+        os.mkdir(upper)
+        os.mkdir(work)
+        os.chmod(upper, os.stat(shared).st_mode & 0o7777)  # the overlay's top is upper's
+        _mount("overlay", shared, "overlay", MS_NOSUID | MS_NODEV,
+               f"lowerdir={shared},upperdir={upper},workdir={work}")
+    _mount(f"/proc/self/fd/{kept}", folder, None, MS_BIND)
+    os.close(kept)
 
 
 def _become_the_kernel(uid: int, folder: str, connection: str, extra: list[str],
