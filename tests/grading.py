@@ -9,6 +9,7 @@ fail.
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
@@ -60,3 +61,11 @@ def as_student(name: str, home: Path, exchange: Path, *args: str) -> str:
     done = subprocess.run(command, cwd=home, env=env, capture_output=True, text=True)
     assert done.returncode == 0, f"{' '.join(args)} as {name}:\n{done.stdout}{done.stderr}"
     return done.stdout + done.stderr
+
+
+def exported_scores(course: Path, to: Path, env: dict) -> dict[str, float]:
+    """``nbgrader export`` of the course directory ``course`` into ``to`` (CSV): each
+    student's score (its only assignment's)."""
+    classroom.nbgrader(course, "export", f"--to={to}", env=env)
+    with open(to, newline="") as grades:
+        return {row["student_id"]: float(row["score"]) for row in csv.DictReader(grades)}

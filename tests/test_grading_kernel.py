@@ -16,7 +16,6 @@ with the grader's rights; in the grading kernel they end with it.
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import os
@@ -37,7 +36,7 @@ import pytest
 
 import classroom  # tools/classroom.py
 import grading_kernel  # tools/grading_kernel.py
-from grading import jupyter_path, require_grading_kernel
+from grading import exported_scores, jupyter_path, require_grading_kernel
 
 NAME = "01_single_channel"
 TASKS = [task for _, task in classroom.tasks(NAME, classroom._read(NAME), classroom.load_spec())]
@@ -137,9 +136,7 @@ def _grade_class(kernel: str, attacks: dict, home: Path,
     env = {"JUPYTER_PATH": jupyter_path(tmp_path / "jupyter")}
     classroom.nbgrader(course, "autograde", NAME, env=env)
     classroom.nbgrader(course, "generate_feedback", NAME, env=env)
-    classroom.nbgrader(course, "export", f"--to={tmp_path / 'grades.csv'}", env=env)
-    with open(tmp_path / "grades.csv", newline="") as grades:
-        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(grades)}
+    scores = exported_scores(course, tmp_path / "grades.csv", env)
     assert set(scores) == set(answers), "a student's grade is missing"
     return course, scores, listener
 

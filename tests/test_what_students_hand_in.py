@@ -12,7 +12,6 @@ in the report and in the export, until they hand in one that can be.
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import re
@@ -24,7 +23,7 @@ import nbformat
 import pytest
 
 import classroom  # tools/classroom.py
-from grading import as_student, jupyter_path, require_grading_kernel
+from grading import as_student, exported_scores, jupyter_path, require_grading_kernel
 
 NAME = "01_single_channel"
 TASKS = [task for _, task in classroom.tasks(NAME, classroom._read(NAME), classroom.load_spec())]
@@ -196,8 +195,6 @@ def test_a_class_hands_in_everything_that_goes_wrong_and_each_gets_the_rules_gra
         again = {outcome.student: outcome for outcome in classroom.grade(course, NAME, env=env)}
         assert again["honest"].score == score and said in again["honest"].line(), \
             again["honest"].line()
-        classroom.nbgrader(course, "export", f"--to={export}", env=env)
-        with open(export, newline="") as grades:
-            exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(grades)}
+        exported = exported_scores(course, export, env)
         assert exported == {student: score if student == "honest" else report[student].score
                             for student in CLASS}, exported

@@ -221,10 +221,11 @@ def _contain(uid: int, folder: str, connection: str, extra: list[str], launcher_
 
 def _mount(source: str | None, target: str, kind: str | None, flags: int,
            options: str | None = None) -> None:
-    encoded = [None if text is None else text.encode() for text in (source, target, kind,
-                                                                    options)]
-    _check(_libc.mount(encoded[0], encoded[1], encoded[2], ctypes.c_ulong(flags),
-                       encoded[3]), f"mount {target}")
+    def text(value: str | None) -> bytes | None:
+        return None if value is None else value.encode()
+
+    _check(_libc.mount(text(source), text(target), text(kind), ctypes.c_ulong(flags),
+                       text(options)), f"mount {target}")
 
 
 def _private_shared_folders(folder: str) -> None:

@@ -7,6 +7,7 @@ all: measured, 2.1 GiB for the whole course against 594 MiB with one kernel at a
 """
 
 import atexit
+import functools
 import os
 import shutil
 import sys
@@ -29,17 +30,16 @@ c.MappingKernelManager.cull_connected = True  # an open tab does not keep a kern
 # notebook never connects. Unix sockets named after the kernel cannot be taken so, and
 # in a folder of the user's own, no other user on the machine can connect to them.
 # tests/test_kernel_sockets.py shows both.
-_socket_folder: list[str] = []
 
 
+@functools.cache  # one folder per server
 def _private_socket_folder() -> str:
     """A folder for this server's kernels' sockets, its user's alone (mkdtemp's mode is
     0700), named after the server's process and removed when it exits. In the temporary
     folder, as a socket's path must be short (107 bytes on Linux) and a home's may be long."""
-    if not _socket_folder:
-        _socket_folder.append(tempfile.mkdtemp(prefix=f"jupyter-kernels-{os.getpid()}-"))
-        atexit.register(shutil.rmtree, _socket_folder[0], ignore_errors=True)
-    return _socket_folder[0]
+    folder = tempfile.mkdtemp(prefix=f"jupyter-kernels-{os.getpid()}-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 class KernelManagerOverUnixSockets(ServerKernelManager):
